@@ -1,0 +1,48 @@
+// kvsim: replays LLM serving workloads against KV-cache strategies. This file only wires the
+// subcommands together and maps failures to exit codes (0 ok, 1 regression, 2 bad input/usage).
+#include <iostream>
+
+#include "commands.h"
+#include "kvsim/error.h"
+
+namespace kvsim::cli {
+namespace {
+std::vector<std::string> g_command;
+}
+const std::vector<std::string>& CommandLine() { return g_command; }
+}  // namespace kvsim::cli
+
+int main(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) kvsim::cli::g_command.emplace_back(argv[i]);
+  kvsim::cli::g_command[0] = "kvsim";
+  CLI::App app{
+      "kvsim: replay multi-turn chat workloads and request traces against KV-cache strategies\n"
+      "(radix, block-trie, lru-buckets, two-tier, turboquant) and report hit rate, prefill\n"
+      "saved, memory, compression and attention error."};
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  kvsim run workloads/support_chat.json\n"
+      "  kvsim run workloads/support_chat.json --strategy radix,block-trie --budget inf,25%\n"
+      "  kvsim strategies\n"
+      "Run `kvsim COMMAND --help` for the options of each command.");
+  kvsim::cli::AddRunCommand(app);
+  kvsim::cli::AddStrategiesCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const kvsim::Error& e) {
+    std::cerr << "kvsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "kvsim: error: out of memory\n";
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,30 @@
+// Model profiles (SPEC section 5): the shape of the KV a token costs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kvsim {
+
+struct ModelProfile {
+  std::string name;
+  uint32_t layers = 0;
+  uint32_t kv_heads = 0;
+  uint32_t head_dim = 0;
+  double prefill_tokens_per_second = 0;  // per GPU, for compute-savings reports
+
+  // Vectors per token: one K and one V per layer and KV head.
+  uint64_t vectors_per_token() const { return uint64_t{2} * layers * kv_heads; }
+  uint64_t fp16_bytes_per_token() const { return vectors_per_token() * head_dim * 2; }
+};
+
+const std::vector<ModelProfile>& ModelProfiles();
+
+// Finds a profile by name; throws Error listing the known names.
+ModelProfile FindModel(const std::string& name);
+
+// Checks custom dimensions (each in [1, 4096], head_dim in [1, 1024]); throws Error.
+void ValidateModel(const ModelProfile& model);
+
+}  // namespace kvsim

@@ -1,0 +1,70 @@
+// The replay (SPEC section 3): requests in time order through every (strategy, budget) row.
+//
+// The workload is read once: each request is handed to every row in turn (lockstep), so a
+// streamed trace is parsed once however many rows there are. Per request a row matches, inserts
+// the sequence, evicts while over budget, and then samples memory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kvsim/budget.h"
+#include "kvsim/model.h"
+#include "kvsim/strategy.h"
+#include "kvsim/workload.h"
+
+namespace kvsim {
+
+struct ClassStats {
+  uint64_t requests = 0;
+  uint64_t prompt_tokens = 0;
+  uint64_t hit_tokens = 0;
+};
+
+struct RowResult {
+  Strategy strategy;
+  BudgetSpec budget_spec;
+  Budget budget;
+  TokenCost cost;
+  uint64_t hit_tokens = 0;
+  uint64_t prompt_tokens = 0;
+  uint64_t requests = 0;
+  uint64_t hit_requests = 0;
+  uint64_t evictions = 0;
+  uint64_t peak_tokens = 0;
+  uint64_t peak_bytes = 0;
+  double mean_bytes = 0;
+  double mean_tokens = 0;
+  double compression_ratio = 1;  // fp16 bytes / codec bytes of what the cache held
+  double bits_per_channel = 16;  // codec bits per K/V channel, every scale and norm included
+  std::vector<ClassStats> by_turn;     // [turn - 1]
+  std::vector<ClassStats> by_session;  // [session], when the workload has sessions
+  std::vector<uint64_t> hits;          // per request, when RunOptions::record_hits
+};
+
+struct RunOptions {
+  ModelProfile model;
+  uint64_t seed = 42;
+  bool cache_output = true;   // false: --no-cache-output
+  bool record_hits = false;   // fill RowResult::hits (tests)
+  // Called now and then with (requests done, requests total); may be empty.
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+struct RunResult {
+  uint64_t working_set_tokens = 0;
+  std::vector<RowResult> rows;  // strategy-major: for each strategy, each budget
+};
+
+// Replays `workload` through every strategy x budget. Throws Error on bad configuration
+// (before anything is replayed).
+RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategies,
+                 const std::vector<BudgetSpec>& budgets, const RunOptions& options);
+
+// Tokens the radix index holds after an unbounded replay (the working set of SPEC 5).
+uint64_t WorkingSetTokens(const Workload& workload, bool cache_output);
+
+}  // namespace kvsim

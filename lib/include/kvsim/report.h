@@ -1,0 +1,32 @@
+// Reports of a run: the SPEC 7 JSON document and the human table.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kvsim/replay.h"
+
+namespace kvsim {
+
+struct RunContext {
+  std::string kernels;  // kernel set in use
+  std::vector<std::string> command;  // argv, for reports
+};
+
+nlohmann::ordered_json RunToJson(const WorkloadInfo& info, const RunResult& run,
+                                 const RunOptions& options, const RunContext& context);
+
+// One row per strategy x budget; verbose adds the per-turn and per-session breakdowns.
+void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
+                   const RunOptions& options, bool verbose);
+
+// Writes `text` to `path` atomically (temporary file in the same directory, then rename), so a
+// failure never leaves a half-written file. Throws Error.
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+std::string KvsimVersion();
+
+}  // namespace kvsim

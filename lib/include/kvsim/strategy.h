@@ -1,0 +1,49 @@
+// Strategies: an index combined with a codec (SPEC section 6), and the registry of both.
+//
+// A strategy string is INDEX[:k=v,...][+CODEC[:k=v,...]]. Presets name common combinations
+// (`two-tier` = radix+two-tier); options given to a preset go to the part the preset is about.
+// Adding an index or a codec is one new file plus one row in the registry tables
+// (lib/src/index/registry.cc, lib/src/codec/registry.cc).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kvsim/options.h"
+
+namespace kvsim {
+
+struct RegistryEntry {
+  std::string name;
+  std::string summary;
+  std::vector<OptionSpec> options;
+};
+
+struct Preset {
+  std::string name;
+  std::string index;
+  std::string codec;
+  bool options_to_codec;  // where "preset:k=v" options go
+  std::string summary;
+};
+
+const std::vector<RegistryEntry>& IndexEntries();
+const std::vector<RegistryEntry>& CodecEntries();
+const std::vector<Preset>& Presets();
+
+struct Strategy {
+  std::string text;  // as the user wrote it (or the preset name)
+  std::string index;
+  Options index_options;
+  std::string codec;
+  Options codec_options;
+};
+
+// Parses one strategy string. Throws Error naming the strategy and the bad part.
+Strategy ParseStrategy(const std::string& text);
+
+// Splits --strategy arguments at commas (an item "k=v" continues the item before it) and parses
+// each. An empty list gives every preset.
+std::vector<Strategy> ParseStrategyList(const std::vector<std::string>& args);
+
+}  // namespace kvsim

@@ -1,0 +1,173 @@
+// block-trie: vLLM's automatic prefix caching (vllm/v1/core/block_pool.py, kv_cache_utils.py),
+// as SPEC 4.2 fixes it. Only full blocks of block_size tokens are cached. A block's identity is
+// its whole token prefix: vLLM hashes (parent hash, block tokens); here a block is looked up
+// among its parent's children by a hash of its tokens and then verified token by token, so a
+// hash collision can never produce a false hit.
+//
+// Eviction order is vLLM's free queue: least recently used first and, among blocks last used by
+// the same request, the deepest first (vLLM frees a request's blocks tail first). One intrusive
+// doubly linked list holds every block in exactly that order: a touched path is unlinked and
+// re-appended deepest first, so touch and evict are O(1) per block.
+#include <algorithm>
+#include <limits>
+
+#include "indexes.h"
+#include "util/token_ops.h"
+
+namespace kvsim {
+namespace {
+
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+uint64_t HashTokens(const Token* t, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  for (size_t i = 0; i < n; ++i) {
+    h = (h ^ t[i]) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+class BlockTrieIndex final : public Index {
+ public:
+  BlockTrieIndex(uint64_t block_size, Ledger* ledger) : b_(block_size), ledger_(ledger) {
+    blocks_.emplace_back();  // root sentinel: the empty prefix, never listed or evicted
+  }
+
+  uint64_t Match(const Request& r, Tick now) override {
+    const TokenSpan prompt = r.prompt();
+    const size_t full = prompt.empty() ? 0 : (prompt.size() - 1) / b_;
+    path_.clear();
+    uint32_t cur = kRoot;
+    for (size_t k = 0; k < full; ++k) {
+      const uint32_t c = FindChild(cur, prompt.data() + k * b_);
+      if (c == kNone) break;
+      path_.push_back(c);
+      cur = c;
+    }
+    TouchPath(now);
+    return path_.size() * b_;
+  }
+
+  void Insert(const Request&, TokenSpan seq, Tick now) override {
+    const size_t full = seq.size() / b_;
+    path_.clear();
+    uint32_t cur = kRoot;
+    for (size_t k = 0; k < full; ++k) {
+      const Token* t = seq.data() + k * b_;
+      uint32_t c = FindChild(cur, t);
+      if (c == kNone) {
+        c = NewBlock(cur, k, t);
+        ledger_->Hold(k * b_, (k + 1) * b_, seq.size());
+      } else if (ledger_->tiered()) {
+        ledger_->Retier(k * b_, (k + 1) * b_, blocks_[c].writer_len, seq.size());
+      }
+      blocks_[c].writer_len = seq.size();
+      path_.push_back(c);
+      cur = c;
+    }
+    TouchPath(now);
+  }
+
+  bool EvictOne() override {
+    const uint32_t id = head_;
+    if (id == kNone) return false;
+    Block& x = blocks_[id];
+    ledger_->Evict(x.depth * b_, (x.depth + 1) * b_, x.writer_len);
+    Unlink(id);
+    auto& siblings = blocks_[x.parent].children;
+    siblings.erase(std::find(siblings.begin(), siblings.end(), std::make_pair(x.hash, id)));
+    std::vector<std::pair<uint64_t, uint32_t>>().swap(x.children);
+    free_.push_back(id);
+    return true;
+  }
+
+ private:
+  static constexpr uint32_t kRoot = 0;
+
+  struct Block {
+    uint64_t hash = 0;        // of this block's tokens
+    uint64_t depth = 0;       // block number k in its sequences
+    uint64_t writer_len = 0;  // length of the sequence that last wrote it (two-tier)
+    uint32_t parent = kNone;
+    uint32_t prev = kNone, next = kNone;  // eviction list
+    std::vector<std::pair<uint64_t, uint32_t>> children;  // (hash, block), sorted
+  };
+
+  const Token* TokensOf(uint32_t id) const { return tokens_.data() + size_t{id} * b_; }
+
+  uint32_t FindChild(uint32_t parent, const Token* t) const {
+    const auto& ch = blocks_[parent].children;
+    const uint64_t h = HashTokens(t, b_);
+    auto it = std::lower_bound(ch.begin(), ch.end(), std::make_pair(h, uint32_t{0}));
+    for (; it != ch.end() && it->first == h; ++it) {
+      if (CommonPrefix(TokensOf(it->second), t, b_) == b_) return it->second;
+    }
+    return kNone;
+  }
+
+  uint32_t NewBlock(uint32_t parent, uint64_t depth, const Token* t) {
+    uint32_t id;
+    if (!free_.empty()) {
+      id = free_.back();
+      free_.pop_back();
+    } else {
+      id = static_cast<uint32_t>(blocks_.size());
+      blocks_.emplace_back();
+      tokens_.resize(blocks_.size() * b_);
+    }
+    std::copy(t, t + b_, tokens_.begin() + size_t{id} * b_);
+    Block& x = blocks_[id];
+    x.hash = HashTokens(t, b_);
+    x.depth = depth;
+    x.parent = parent;
+    x.prev = x.next = kNone;
+    auto& ch = blocks_[parent].children;
+    ch.insert(std::upper_bound(ch.begin(), ch.end(), std::make_pair(x.hash, id)), {x.hash, id});
+    listed_.resize(blocks_.size(), false);
+    return id;
+  }
+
+  // Every block of path_ (shallow to deep) gets last_use = now: re-appended deepest first.
+  void TouchPath(Tick) {
+    for (auto it = path_.rbegin(); it != path_.rend(); ++it) {
+      Unlink(*it);
+      Append(*it);
+    }
+  }
+
+  void Unlink(uint32_t id) {
+    if (!listed_[id]) return;
+    Block& x = blocks_[id];
+    (x.prev == kNone ? head_ : blocks_[x.prev].next) = x.next;
+    (x.next == kNone ? tail_ : blocks_[x.next].prev) = x.prev;
+    x.prev = x.next = kNone;
+    listed_[id] = false;
+  }
+
+  void Append(uint32_t id) {
+    Block& x = blocks_[id];
+    x.prev = tail_;
+    x.next = kNone;
+    (tail_ == kNone ? head_ : blocks_[tail_].next) = id;
+    tail_ = id;
+    listed_[id] = true;
+  }
+
+  const uint64_t b_;
+  Ledger* ledger_;
+  std::vector<Block> blocks_;
+  std::vector<Token> tokens_;  // block i holds tokens_[i * b_, (i + 1) * b_)
+  std::vector<bool> listed_;
+  std::vector<uint32_t> free_;
+  std::vector<uint32_t> path_;
+  uint32_t head_ = kNone, tail_ = kNone;  // head: next to evict
+};
+
+}  // namespace
+
+std::unique_ptr<Index> NewBlockTrieIndex(const Options& options, Ledger* ledger) {
+  return std::make_unique<BlockTrieIndex>(static_cast<uint64_t>(options.Int("block_size")), ledger);
+}
+
+}  // namespace kvsim

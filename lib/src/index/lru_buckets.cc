@@ -1,0 +1,150 @@
+// lru-buckets: mlx-lm's LRUPromptCache (mlx_lm/models/cache.py) as its server
+// (mlx_lm/server.py) uses it, per SPEC 4.3. Whole sequences are independent entries, each in
+// one of three LRU buckets (assistant, user, system).
+//
+// mlx-lm finds entries with a token trie. With the default of 10 entries a direct scan of the
+// entries (a memcmp-speed common-prefix per entry) computes the same three answers faster:
+//   exact:   an entry equal to the prompt;
+//   shorter: the longest entry that is a prefix of the prompt, if at least 2 tokens long
+//            (mlx-lm's `last_index > 0`);
+//   common:  how far the prompt walks in the trie = the longest common prefix with any entry;
+//            a `longer` entry (one at or below that point) exists exactly when common > 0.
+// Fetching never changes LRU order. Evictions (pops) happen inside each insert, as in mlx-lm.
+#include <algorithm>
+#include <deque>
+#include <limits>
+
+#include "indexes.h"
+#include "util/token_ops.h"
+
+namespace kvsim {
+namespace {
+
+enum Bucket { kAssistant = 0, kUser = 1, kSystem = 2 };
+
+class LruBucketsIndex final : public Index {
+ public:
+  LruBucketsIndex(uint64_t max_entries, Ledger* ledger)
+      : max_entries_(max_entries), ledger_(ledger) {}
+
+  uint64_t Match(const Request& r, Tick) override {
+    last_hit_ = Fetch(r.prompt());
+    return last_hit_;
+  }
+
+  void Insert(const Request& r, TokenSpan seq, Tick) override {
+    const size_t s = r.system_len;
+    if (s > 0 && s < r.prompt_len && last_hit_ < s) InsertEntry(r.prompt().first(s), kSystem);
+    InsertEntry(seq, kAssistant);
+  }
+
+  bool EvictOne() override { return Pop(); }
+
+ private:
+  struct Entry {
+    std::vector<Token> tokens;
+    Bucket bucket;
+    bool alive;
+  };
+
+  uint64_t Fetch(TokenSpan prompt) const {
+    const size_t n = prompt.size();
+    size_t shorter = 0, common = 0;
+    for (const Entry& e : entries_) {
+      if (!e.alive) continue;
+      const size_t len = e.tokens.size();
+      const size_t lcp = CommonPrefix(e.tokens.data(), prompt.data(), std::min(len, n));
+      if (lcp == len && len == n) return n == 0 ? 0 : n - 1;  // exact, capped (SPEC 1)
+      if (lcp == len && len >= 2) shorter = std::max(shorter, len);
+      common = std::max(common, lcp);
+    }
+    uint64_t hit = 0;
+    if (common > 0 && common > shorter) {
+      hit = std::min(n - 1, common);  // longer entry, trimmed
+    } else if (shorter > 0) {
+      hit = shorter;
+    }
+    return n == 0 ? 0 : std::min<uint64_t>(hit, n - 1);
+  }
+
+  void InsertEntry(TokenSpan seq, Bucket bucket) {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      Entry& e = entries_[i];
+      if (!e.alive) continue;
+      const size_t len = e.tokens.size();
+      // An equal entry is replaced; strict prefixes of the new entry are removed.
+      if (len <= seq.size() && CommonPrefix(e.tokens.data(), seq.data(), len) == len) Remove(i);
+    }
+    entries_.push_back({std::vector<Token>(seq.begin(), seq.end()), bucket, true});
+    buckets_[bucket].push_back(entries_.size() - 1);
+    ++live_[bucket];
+    ledger_->Hold(0, seq.size(), seq.size());
+    if (live_[0] + live_[1] + live_[2] > max_entries_) Pop();
+    while (ledger_->OverBudget() && Pop()) {
+    }
+    CompactIfSparse();
+  }
+
+  // mlx-lm's balancing pop: walk assistant, user, system; pop the oldest of a bucket that is
+  // non-empty and at least as long as the next one; finally the oldest system entry.
+  bool Pop() {
+    int b = kSystem;
+    if (live_[kAssistant] > 0 && live_[kAssistant] >= live_[kUser]) b = kAssistant;
+    else if (live_[kUser] > 0 && live_[kUser] >= live_[kSystem]) b = kUser;
+    if (live_[b] == 0) return false;
+    auto& q = buckets_[b];
+    while (!entries_[q.front()].alive) q.pop_front();
+    const size_t i = q.front();
+    q.pop_front();
+    Remove(i, /*evicted=*/true);
+    return true;
+  }
+
+  void Remove(size_t i, bool evicted = false) {
+    Entry& e = entries_[i];
+    const size_t len = e.tokens.size();
+    evicted ? ledger_->Evict(0, len, len) : ledger_->Release(0, len, len);
+    --live_[e.bucket];
+    e.alive = false;
+    std::vector<Token>().swap(e.tokens);
+  }
+
+  // Dead entries stay in place (their bucket queues refer to them by position) until they
+  // outnumber the live ones; then both are rebuilt in order.
+  void CompactIfSparse() {
+    const size_t live = live_[0] + live_[1] + live_[2];
+    if (entries_.size() < 64 || entries_.size() < 4 * live) return;
+    std::vector<size_t> remap(entries_.size(), std::numeric_limits<size_t>::max());
+    std::vector<Entry> kept;
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].alive) {
+        remap[i] = kept.size();
+        kept.push_back(std::move(entries_[i]));
+      }
+    }
+    for (auto& q : buckets_) {
+      std::deque<size_t> nq;
+      for (size_t i : q) {
+        if (remap[i] != std::numeric_limits<size_t>::max()) nq.push_back(remap[i]);
+      }
+      q.swap(nq);
+    }
+    entries_.swap(kept);
+  }
+
+  const uint64_t max_entries_;
+  Ledger* ledger_;
+  std::vector<Entry> entries_;  // in insertion order
+  std::deque<size_t> buckets_[3];
+  uint64_t live_[3] = {0, 0, 0};
+  uint64_t last_hit_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Index> NewLruBucketsIndex(const Options& options, Ledger* ledger) {
+  return std::make_unique<LruBucketsIndex>(static_cast<uint64_t>(options.Int("max_entries")),
+                                           ledger);
+}
+
+}  // namespace kvsim

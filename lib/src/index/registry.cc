@@ -1,0 +1,56 @@
+// The index registry: one row per index. Adding an index is one file plus one row here.
+#include <cstdint>
+
+#include "indexes.h"
+#include "kvsim/error.h"
+#include "kvsim/strategy.h"
+
+namespace kvsim {
+namespace {
+
+using Type = OptionSpec::Type;
+
+struct IndexRow {
+  RegistryEntry entry;
+  std::unique_ptr<Index> (*make)(const Options&, Ledger*);
+};
+
+const std::vector<IndexRow>& Rows() {
+  static const std::vector<IndexRow> kRows = {
+      {{"radix",
+        "token-level radix tree, LRU leaf eviction (SGLang RadixAttention)",
+        {}},
+       NewRadixIndex},
+      {{"block-trie",
+        "full token blocks chained by hash, LRU over blocks, deepest first on ties (vLLM "
+        "automatic prefix caching)",
+        {{"block_size", Type::kInt, 16, 1, 1 << 20, {}, "tokens per block"}}},
+       NewBlockTrieIndex},
+      {{"lru-buckets",
+        "whole-sequence entries, exact/shorter/longer reuse, assistant/user/system LRU buckets "
+        "(mlx-lm LRUPromptCache)",
+        {{"max_entries", Type::kInt, 10, 1, 1000000, {}, "entries kept (mlx-lm --prompt-cache-size)"}}},
+       NewLruBucketsIndex},
+  };
+  return kRows;
+}
+
+}  // namespace
+
+const std::vector<RegistryEntry>& IndexEntries() {
+  static const std::vector<RegistryEntry> kEntries = [] {
+    std::vector<RegistryEntry> v;
+    for (const auto& row : Rows()) v.push_back(row.entry);
+    return v;
+  }();
+  return kEntries;
+}
+
+std::unique_ptr<Index> MakeIndex(const std::string& name, const Options& options, Ledger* ledger) {
+  for (const auto& row : Rows()) {
+    if (row.entry.name == name) return row.make(options, ledger);
+  }
+  throw Error("unknown index '" + name + "'");
+}
+
+}  // namespace kvsim

@@ -1,0 +1,195 @@
+// The run's JSON document (SPEC 7) and its human table.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <unistd.h>
+
+#include "kvsim/error.h"
+#include "kvsim/report.h"
+#include "text_table.h"
+
+namespace kvsim {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+double Rate(uint64_t num, uint64_t den) {
+  return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
+}
+
+ojson Nullable(const std::optional<uint64_t>& v) { return v ? ojson(*v) : ojson(nullptr); }
+
+ojson ClassJson(const char* key, const ojson& id, const ClassStats& c) {
+  ojson o;
+  o[key] = id;
+  o["requests"] = c.requests;
+  o["prompt_tokens"] = c.prompt_tokens;
+  o["hit_tokens"] = c.hit_tokens;
+  o["token_hit_rate"] = Rate(c.hit_tokens, c.prompt_tokens);
+  return o;
+}
+
+ojson OptionsJson(const Strategy& s) {
+  ojson o = ojson::object();
+  for (const Options* opts : {&s.index_options, &s.codec_options}) {
+    for (const auto& v : opts->values()) {
+      o[v.name] = v.is_int ? ojson(v.int_value) : ojson(v.text);
+    }
+  }
+  return o;
+}
+
+std::string BudgetText(const RowResult& r) {
+  const BudgetSpec& spec = r.budget_spec;
+  if (spec.kind == BudgetSpec::Kind::kPercent) {
+    return spec.text + " (" + FormatBytes(static_cast<double>(*r.budget.bytes)) + ")";
+  }
+  return spec.text;
+}
+
+}  // namespace
+
+std::string KvsimVersion() { return "0.1.0"; }
+
+ojson RunToJson(const WorkloadInfo& info, const RunResult& run, const RunOptions& options,
+                const RunContext& context) {
+  ojson doc;
+  doc["kvsim"] = {{"version", KvsimVersion()}, {"kernels", context.kernels}};
+  doc["seed"] = options.seed;
+  doc["workload"] = {{"name", info.name},
+                     {"path", info.path},
+                     {"format", info.format},
+                     {"requests", info.requests},
+                     {"sessions", info.session_names.size()},
+                     {"prompt_tokens", info.prompt_tokens},
+                     {"output_tokens", info.output_tokens},
+                     {"working_set_tokens", run.working_set_tokens}};
+  const ModelProfile& m = options.model;
+  doc["model"] = {{"name", m.name},
+                  {"layers", m.layers},
+                  {"kv_heads", m.kv_heads},
+                  {"head_dim", m.head_dim},
+                  {"fp16_bytes_per_token", m.fp16_bytes_per_token()}};
+  doc["cache_output"] = options.cache_output;
+  ojson results = ojson::array();
+  for (const RowResult& r : run.rows) {
+    ojson row;
+    row["strategy"] = r.strategy.text;
+    row["index"] = r.strategy.index;
+    row["codec"] = r.strategy.codec;
+    row["options"] = OptionsJson(r.strategy);
+    row["budget"] = {{"spec", r.budget_spec.text},
+                     {"tokens", Nullable(r.budget.tokens)},
+                     {"bytes", Nullable(r.budget.bytes)}};
+    row["hit_tokens"] = r.hit_tokens;
+    row["prompt_tokens"] = r.prompt_tokens;
+    row["prefill_tokens"] = r.prompt_tokens - r.hit_tokens;
+    row["token_hit_rate"] = Rate(r.hit_tokens, r.prompt_tokens);
+    row["requests"] = r.requests;
+    row["hit_requests"] = r.hit_requests;
+    row["request_hit_rate"] = Rate(r.hit_requests, r.requests);
+    row["evictions"] = r.evictions;
+    row["memory"] = {{"peak_tokens", r.peak_tokens},
+                     {"peak_bytes", r.peak_bytes},
+                     {"mean_bytes", r.mean_bytes},
+                     {"mean_tokens", r.mean_tokens},
+                     {"bytes_per_token", {{"hot", r.cost.hot_bytes}, {"cold", r.cost.cold_bytes}}}};
+    row["compression_ratio"] = r.compression_ratio;
+    row["bits_per_channel"] = r.bits_per_channel;
+    row["attention"] = nullptr;
+    ojson turns = ojson::array();
+    for (size_t t = 0; t < r.by_turn.size(); ++t) {
+      turns.push_back(ClassJson("turn", t + 1, r.by_turn[t]));
+    }
+    row["by_turn"] = turns;
+    if (!info.session_names.empty()) {
+      ojson sessions = ojson::array();
+      for (size_t s = 0; s < r.by_session.size(); ++s) {
+        if (r.by_session[s].requests == 0) continue;
+        sessions.push_back(ClassJson("session", info.session_names[s], r.by_session[s]));
+      }
+      row["by_session"] = sessions;
+    }
+    results.push_back(row);
+  }
+  doc["results"] = results;
+  return doc;
+}
+
+void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
+                   const RunOptions& options, bool verbose) {
+  out << "workload  " << info.name << " (" << info.format << "): " << info.requests
+      << " requests, " << info.session_names.size() << " sessions, "
+      << FormatCount(static_cast<double>(info.prompt_tokens)) << " prompt tokens, working set "
+      << FormatCount(static_cast<double>(run.working_set_tokens)) << " tokens ("
+      << FormatBytes(static_cast<double>(run.working_set_tokens) *
+                     static_cast<double>(options.model.fp16_bytes_per_token()))
+      << " at fp16)\n";
+  out << "model     " << options.model.name << ": " << options.model.layers << " layers x "
+      << options.model.kv_heads << " KV heads x " << options.model.head_dim << " dims, "
+      << FormatBytes(static_cast<double>(options.model.fp16_bytes_per_token()))
+      << " per token at fp16\n\n";
+  TextTable table({"strategy", "budget", "hit rate", "hit / prompt tokens", "prefill", "req hit",
+                   "evictions", "peak tokens", "peak bytes", "of budget", "compr."});
+  for (const RowResult& r : run.rows) {
+    std::string share = "-";
+    if (r.budget.bytes) share = Percent(Rate(r.peak_bytes, *r.budget.bytes));
+    if (r.budget.tokens) share = Percent(Rate(r.peak_tokens, *r.budget.tokens));
+    table.Add({r.strategy.text, BudgetText(r), Percent(Rate(r.hit_tokens, r.prompt_tokens), 2),
+               FormatCount(double(r.hit_tokens)) + " / " + FormatCount(double(r.prompt_tokens)),
+               FormatCount(double(r.prompt_tokens - r.hit_tokens)),
+               std::to_string(r.hit_requests) + "/" + std::to_string(r.requests),
+               std::to_string(r.evictions), FormatCount(double(r.peak_tokens)),
+               FormatBytes(double(r.peak_bytes)), share, Fixed(r.compression_ratio, 2) + "x"});
+  }
+  table.Print(out, 2);
+  if (!verbose) return;
+  for (const RowResult& r : run.rows) {
+    out << "\n" << r.strategy.text << " @ " << BudgetText(r) << ": by turn\n";
+    TextTable turns({"turn", "requests", "prompt tokens", "hit tokens", "hit rate"});
+    for (size_t t = 0; t < r.by_turn.size(); ++t) {
+      const ClassStats& c = r.by_turn[t];
+      turns.Add({std::to_string(t + 1), std::to_string(c.requests), std::to_string(c.prompt_tokens),
+                 std::to_string(c.hit_tokens), Percent(Rate(c.hit_tokens, c.prompt_tokens), 2)});
+    }
+    turns.Print(out);
+    if (r.by_session.empty()) continue;
+    out << "\n" << r.strategy.text << " @ " << BudgetText(r) << ": by session\n";
+    TextTable sessions({"session", "requests", "prompt tokens", "hit tokens", "hit rate"});
+    for (size_t s = 0; s < r.by_session.size(); ++s) {
+      const ClassStats& c = r.by_session[s];
+      if (c.requests == 0) continue;
+      sessions.Add({info.session_names[s], std::to_string(c.requests),
+                    std::to_string(c.prompt_tokens), std::to_string(c.hit_tokens),
+                    Percent(Rate(c.hit_tokens, c.prompt_tokens), 2)});
+    }
+    sessions.Print(out);
+  }
+}
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path tmp = target.parent_path() /
+                       ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(path + ": cannot write (does the directory exist?)");
+    out << text;
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(tmp);
+      throw Error(path + ": write failed");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp);
+    throw Error(path + ": cannot write: " + ec.message());
+  }
+}
+
+}  // namespace kvsim

@@ -1,0 +1,24 @@
+// A plain-text table with aligned columns, for the CLI's reports. Internal header.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kvsim {
+
+class TextTable {
+ public:
+  explicit TextTable(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Columns after the first `left` are right-aligned (numbers).
+  void Print(std::ostream& out, size_t left = 1) const;
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string Percent(double share, int decimals = 1);
+std::string Fixed(double v, int decimals);
+
+}  // namespace kvsim

@@ -1,0 +1,123 @@
+// Strategy strings: INDEX[:k=v,...][+CODEC[:k=v,...]] and presets (SPEC 6).
+#include "kvsim/strategy.h"
+
+#include "kvsim/error.h"
+
+namespace kvsim {
+namespace {
+
+const RegistryEntry* Find(const std::vector<RegistryEntry>& entries, const std::string& name) {
+  for (const auto& e : entries) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+std::string Names(const std::vector<RegistryEntry>& entries) {
+  std::string s;
+  for (const auto& e : entries) s += (s.empty() ? "" : ", ") + e.name;
+  return s;
+}
+
+void SplitNameOptions(const std::string& part, std::string* name, std::string* options) {
+  const size_t colon = part.find(':');
+  *name = part.substr(0, colon);
+  *options = colon == std::string::npos ? "" : part.substr(colon + 1);
+}
+
+}  // namespace
+
+const std::vector<Preset>& Presets() {
+  static const std::vector<Preset> kPresets = [] {
+    const std::vector<Preset> all = {
+        {"radix", "radix", "fp16", false, "SGLang RadixAttention"},
+        {"block-trie", "block-trie", "fp16", false, "vLLM automatic prefix caching"},
+        {"lru-buckets", "lru-buckets", "fp16", false, "mlx-lm LRUPromptCache"},
+        {"two-tier", "radix", "two-tier", true, "recent tokens fp16, older ones q4/q8"},
+        {"turboquant", "radix", "turboquant", true, "TurboQuant rotation + Lloyd-Max + QJL"},
+    };
+    std::vector<Preset> have;  // only presets whose codec this build has
+    for (const auto& p : all) {
+      if (Find(CodecEntries(), p.codec) != nullptr) have.push_back(p);
+    }
+    return have;
+  }();
+  return kPresets;
+}
+
+Strategy ParseStrategy(const std::string& text) {
+  const std::string ctx = "strategy '" + text + "'";
+  if (text.empty()) throw Error("empty strategy name (see `kvsim strategies`)");
+  Strategy s;
+  s.text = text;
+  const size_t plus = text.find('+');
+  std::string name, index_opts, codec_name = "fp16", codec_opts;
+  SplitNameOptions(text.substr(0, plus), &name, &index_opts);
+  if (plus != std::string::npos) SplitNameOptions(text.substr(plus + 1), &codec_name, &codec_opts);
+
+  if (Find(IndexEntries(), name) != nullptr) {
+    s.index = name;
+  } else {
+    const Preset* preset = nullptr;
+    for (const auto& p : Presets()) {
+      if (p.name == name) preset = &p;
+    }
+    if (preset == nullptr) {
+      std::string presets;
+      for (const auto& p : Presets()) presets += (presets.empty() ? "" : ", ") + p.name;
+      throw Error(ctx + ": unknown strategy or index '" + name + "' (presets: " + presets +
+                  "; indexes: " + Names(IndexEntries()) + "; see `kvsim strategies`)");
+    }
+    if (plus != std::string::npos) {
+      throw Error(ctx + ": the preset '" + name + "' already names its codec; write " +
+                  preset->index + "+CODEC instead");
+    }
+    s.index = preset->index;
+    codec_name = preset->codec;
+    codec_opts = index_opts;
+    index_opts.clear();
+  }
+  const RegistryEntry* codec = Find(CodecEntries(), codec_name);
+  if (codec == nullptr) {
+    throw Error(ctx + ": unknown codec '" + codec_name + "' (codecs: " + Names(CodecEntries()) +
+                ")");
+  }
+  s.codec = codec_name;
+  s.index_options =
+      Options::Parse(Find(IndexEntries(), s.index)->options, index_opts, ctx + ", index '" + s.index + "'");
+  s.codec_options = Options::Parse(codec->options, codec_opts, ctx + ", codec '" + s.codec + "'");
+  return s;
+}
+
+std::vector<Strategy> ParseStrategyList(const std::vector<std::string>& args) {
+  std::vector<std::string> items;
+  for (const auto& arg : args) {
+    size_t pos = 0;
+    while (pos <= arg.size()) {
+      size_t comma = arg.find(',', pos);
+      if (comma == std::string::npos) comma = arg.size();
+      const std::string item = arg.substr(pos, comma - pos);
+      pos = comma + 1;
+      const size_t eq = item.find('=');
+      const bool continuation = eq != std::string::npos &&
+                                item.substr(0, eq).find_first_of(":+") == std::string::npos;
+      if (continuation) {
+        if (items.empty()) throw Error("strategy option '" + item + "' has no strategy before it");
+        // Continue the options of the last part (the codec's after a '+').
+        const std::string& last = items.back();
+        const size_t part = last.rfind('+') == std::string::npos ? 0 : last.rfind('+');
+        items.back() += (last.find(':', part) == std::string::npos ? ":" : ",") + item;
+      } else {
+        items.push_back(item);
+      }
+    }
+  }
+  std::vector<Strategy> out;
+  for (const auto& item : items) out.push_back(ParseStrategy(item));
+  if (out.empty()) {
+    for (const auto& p : Presets()) out.push_back(ParseStrategy(p.name));
+  }
+  return out;
+}
+
+}  // namespace kvsim

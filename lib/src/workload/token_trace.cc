@@ -1,0 +1,70 @@
+// Token trace JSONL (SPEC 2.2): {"t": s, "session": "c1", "prompt": [ids], "output": [ids] | N}.
+#include "jsonl_trace.h"
+#include "kvsim/error.h"
+#include "trace_readers.h"
+
+namespace kvsim {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr uint64_t kMaxLineTokens = uint64_t{1} << 28;
+
+void ReadIds(const json& arr, const char* field, std::vector<Token>* out) {
+  if (!arr.is_array()) {
+    throw Error(std::string(field) + ": expected an array of token ids, got " + JsonShow(arr));
+  }
+  if (arr.size() > kMaxLineTokens) throw Error(std::string(field) + ": more than 2^28 tokens");
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const json& v = arr[i];
+    if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0) ||
+        v.get<uint64_t>() > kMaxWorkloadTokenId) {
+      throw Error(std::string(field) + "[" + std::to_string(i) +
+                  "]: expected a token id below 2^31, got " + v.dump());
+    }
+    out->push_back(static_cast<Token>(v.get<uint64_t>()));
+  }
+}
+
+class TokenLineParser final : public LineParser {
+ public:
+  void Parse(const json& obj, uint64_t line_index, Request* r, std::vector<Token>* tokens,
+             std::string* session) const override {
+    for (const auto& [key, value] : obj.items()) {
+      if (key != "t" && key != "session" && key != "prompt" && key != "output") {
+        throw Error(key + ": unknown field (expected t, session, prompt, output)");
+      }
+    }
+    r->time = obj.contains("t") ? JsonSeconds(obj["t"], "t", 1.0) : 0.0;
+    r->session = 0;
+    r->turn = 1;
+    r->system_len = 0;
+    if (obj.contains("session")) {
+      const json& s = obj["session"];
+      if (s.is_string()) *session = s.get<std::string>();
+      else if (s.is_number_integer()) *session = s.dump();
+      else throw Error("session: expected a string, got " + JsonShow(s));
+    }
+    if (!obj.contains("prompt")) throw Error("prompt: missing (an array of token ids)");
+    ReadIds(obj["prompt"], "prompt", tokens);
+    r->prompt_len = tokens->size();
+    if (obj.contains("output")) {
+      const json& out = obj["output"];
+      if (out.is_array()) {
+        ReadIds(out, "output", tokens);
+      } else {
+        const uint64_t n = JsonCount(out, "output", kMaxLineTokens);
+        AppendSynthetic(2 * line_index + 1, 0, n, tokens);  // odd: unique to this line
+      }
+    }
+    r->tokens = *tokens;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> LoadTokenTrace(const std::string& path) {
+  return std::make_unique<JsonlTrace>(path, "trace", std::make_unique<TokenLineParser>());
+}
+
+}  // namespace kvsim

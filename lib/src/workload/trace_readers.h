@@ -1,0 +1,20 @@
+// JSONL trace readers (SPEC 2.2 token traces, 2.3 Mooncake traces). Internal header.
+//
+// Loading makes one validation pass over the file (every malformed line is an error naming the
+// file and line, before anything is replayed) that also counts requests and tokens and notes
+// each line's time and offset. Streams then re-read the file: sequentially when the times are
+// already in order, else line by line in time order by offset. Memory is O(lines) for the
+// offsets, never O(tokens in the file).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "kvsim/workload.h"
+
+namespace kvsim {
+
+std::unique_ptr<Workload> LoadTokenTrace(const std::string& path);
+std::unique_ptr<Workload> LoadMooncakeTrace(const std::string& path, uint64_t block_size);
+
+}  // namespace kvsim
