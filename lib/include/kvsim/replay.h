@@ -50,6 +50,9 @@ struct RunOptions {
   uint64_t seed = 42;
   bool cache_output = true;   // false: --no-cache-output
   bool record_hits = false;   // fill RowResult::hits (tests)
+  // Called after every request of every row with (row, hit tokens, tokens held, bytes held);
+  // may be empty. For invariant checks.
+  std::function<void(size_t, uint64_t, uint64_t, uint64_t)> on_step;
   // Called now and then with (requests done, requests total); may be empty.
   std::function<void(uint64_t, uint64_t)> progress;
 };

@@ -11,4 +11,8 @@ std::unique_ptr<Index> NewRadixIndex(const Options& options, Ledger* ledger);
 std::unique_ptr<Index> NewBlockTrieIndex(const Options& options, Ledger* ledger);
 std::unique_ptr<Index> NewLruBucketsIndex(const Options& options, Ledger* ledger);
 
+// mlx-lm's bucket balancing: which bucket (0 assistant, 1 user, 2 system) a pop takes from,
+// given the bucket sizes. -1 when all are empty.
+int LruBucketsPopChoice(uint64_t assistant, uint64_t user, uint64_t system);
+
 }  // namespace kvsim

@@ -88,10 +88,8 @@ class LruBucketsIndex final : public Index {
   // mlx-lm's balancing pop: walk assistant, user, system; pop the oldest of a bucket that is
   // non-empty and at least as long as the next one; finally the oldest system entry.
   bool Pop() {
-    int b = kSystem;
-    if (live_[kAssistant] > 0 && live_[kAssistant] >= live_[kUser]) b = kAssistant;
-    else if (live_[kUser] > 0 && live_[kUser] >= live_[kSystem]) b = kUser;
-    if (live_[b] == 0) return false;
+    const int b = LruBucketsPopChoice(live_[kAssistant], live_[kUser], live_[kSystem]);
+    if (b < 0) return false;
     auto& q = buckets_[b];
     while (!entries_[q.front()].alive) q.pop_front();
     const size_t i = q.front();
@@ -141,6 +139,12 @@ class LruBucketsIndex final : public Index {
 };
 
 }  // namespace
+
+int LruBucketsPopChoice(uint64_t assistant, uint64_t user, uint64_t system) {
+  if (assistant > 0 && assistant >= user) return kAssistant;
+  if (user > 0 && user >= system) return kUser;
+  return system > 0 ? kSystem : -1;
+}
 
 std::unique_ptr<Index> NewLruBucketsIndex(const Options& options, Ledger* ledger) {
   return std::make_unique<LruBucketsIndex>(static_cast<uint64_t>(options.Int("max_entries")),

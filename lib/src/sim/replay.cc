@@ -35,7 +35,7 @@ class Row {
     result_.cost = cost;
   }
 
-  void Step(const Request& r, Tick now) {
+  uint64_t Step(const Request& r, Tick now) {
     const uint64_t hit = index_->Match(r, now);
     assert(hit <= (r.prompt_len == 0 ? 0 : r.prompt_len - 1));
     index_->Insert(r, options_.cache_output ? r.tokens : r.prompt(), now);
@@ -56,9 +56,11 @@ class Row {
     Count(&s.by_turn, r.turn - 1, r.prompt_len, hit);
     if (by_session_) Count(&s.by_session, r.session, r.prompt_len, hit);
     if (options_.record_hits) s.hits.push_back(hit);
+    return hit;
   }
 
   uint64_t tokens_held() const { return ledger_.tokens(); }
+  uint64_t bytes_held() const { return ledger_.bytes(); }
   const Strategy& strategy() const { return result_.strategy; }
   bool unbounded() const { return !result_.budget.tokens && !result_.budget.bytes; }
 
@@ -133,7 +135,10 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
   const uint64_t total = workload.info().requests;
   Tick now = 0;
   while (const Request* r = stream->Next()) {
-    for (auto& row : rows) row->Step(*r, now);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const uint64_t hit = rows[i]->Step(*r, now);
+      if (options.on_step) options.on_step(i, hit, rows[i]->tokens_held(), rows[i]->bytes_held());
+    }
     if (shadow) shadow->Step(*r, now);
     ++now;
     if (options.progress && (now & 1023) == 0) options.progress(now, total);

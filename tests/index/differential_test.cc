@@ -1,0 +1,97 @@
+// Each index against an independent reference implementation (tests/support/
+// reference_indexes.h) on randomized workloads, request by request, with unbounded and finite
+// token budgets.
+#include <doctest/doctest.h>
+
+#include "kvsim/replay.h"
+#include "support/reference_indexes.h"
+
+namespace kvsim {
+namespace {
+
+using testing::Flatten;
+using testing::RandomWorkload;
+using testing::RandomWorkloadOptions;
+
+std::vector<uint64_t> Hits(const Workload& w, const std::string& strategy,
+                           const std::string& budget, bool cache_output = true) {
+  RunOptions o;
+  o.model = FindModel("llama-3-8b");
+  o.record_hits = true;
+  o.cache_output = cache_output;
+  auto run = Replay(w, {ParseStrategy(strategy)}, {ParseBudget(budget)}, o);
+  return run.rows.at(0).hits;
+}
+
+std::string Tok(uint64_t n) { return std::to_string(n) + "tok"; }
+
+RandomWorkloadOptions Shape(uint64_t seed) {
+  RandomWorkloadOptions o;
+  o.alphabet = 2 + static_cast<int>(seed % 7);
+  o.max_new = 5 + static_cast<int>(seed % 50);
+  o.continue_session = 0.3 + 0.1 * static_cast<double>(seed % 6);
+  o.requests = 150;
+  return o;
+}
+
+TEST_CASE("radix equals brute force on unbounded budgets") {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    auto w = RandomWorkload(seed, Shape(seed));
+    const auto expected = testing::BruteForceUnbounded(Flatten(*w));
+    CHECK_MESSAGE(Hits(*w, "radix", "inf") == expected, "seed " << seed);
+  }
+}
+
+TEST_CASE("radix equals the full-scan reference under token budgets") {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    auto w = RandomWorkload(seed, Shape(seed));
+    for (uint64_t budget : {1, 7, 40, 150, 600}) {
+      const auto expected = testing::NaiveRadix(budget).Run(Flatten(*w));
+      CHECK_MESSAGE(Hits(*w, "radix", Tok(budget)) == expected,
+                    "seed " << seed << " budget " << budget);
+    }
+  }
+}
+
+TEST_CASE("radix with --no-cache-output equals the references") {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    auto w = RandomWorkload(seed, Shape(seed));
+    CHECK(Hits(*w, "radix", "inf", false) == testing::BruteForceUnbounded(Flatten(*w, false)));
+    CHECK(Hits(*w, "radix", "100tok", false) == testing::NaiveRadix(100).Run(Flatten(*w, false)));
+  }
+}
+
+TEST_CASE("block-trie equals the prefix-map reference") {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    auto w = RandomWorkload(seed, Shape(seed));
+    const auto flat = Flatten(*w);
+    for (size_t b : {1, 2, 4, 16}) {
+      const std::string s = "block-trie:block_size=" + std::to_string(b);
+      CHECK_MESSAGE(Hits(*w, s, "inf") == testing::BruteForceBlocksUnbounded(flat, b),
+                    "seed " << seed << " block " << b);
+      for (uint64_t budget : {16, 64, 256}) {
+        CHECK_MESSAGE(Hits(*w, s, Tok(budget)) == testing::NaiveBlocks(flat, b, budget),
+                      "seed " << seed << " block " << b << " budget " << budget);
+      }
+    }
+  }
+}
+
+TEST_CASE("lru-buckets equals the flat-list reference") {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    auto w = RandomWorkload(seed, Shape(seed));
+    const auto flat = Flatten(*w);
+    for (size_t entries : {1, 3, 10, 1000}) {
+      const std::string s = "lru-buckets:max_entries=" + std::to_string(entries);
+      CHECK_MESSAGE(Hits(*w, s, "inf") == testing::NaiveLruBuckets(entries, 0).Run(flat),
+                    "seed " << seed << " entries " << entries);
+      for (uint64_t budget : {20, 100, 500}) {
+        CHECK_MESSAGE(Hits(*w, s, Tok(budget)) == testing::NaiveLruBuckets(entries, budget).Run(flat),
+                      "seed " << seed << " entries " << entries << " budget " << budget);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kvsim
