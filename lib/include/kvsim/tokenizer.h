@@ -15,7 +15,7 @@
 
 namespace kvsim {
 
-inline constexpr size_t kMaxPieceBytes = 6;
+inline constexpr size_t kMaxPieceBytes = 7;
 
 // Appends the tokens of `text` (UTF-8) to `out`.
 void Tokenize(std::string_view text, std::vector<Token>* out);
