@@ -1,0 +1,89 @@
+// Budget strings (SPEC 5) and strategy strings (SPEC 6).
+#include <doctest/doctest.h>
+
+#include <functional>
+
+#include "kvsim/budget.h"
+#include "kvsim/error.h"
+#include "kvsim/strategy.h"
+
+namespace kvsim {
+namespace {
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST_CASE("budgets: inf, tokens, bytes and percentages, exactly") {
+  CHECK(ParseBudget("inf").kind == BudgetSpec::Kind::kInf);
+  CHECK(ParseBudget("250000tok").value == 250000);
+  CHECK(ParseBudget("2.5Mtok").value == 2500000);
+  CHECK(ParseBudget("512MiB").value == 512ull << 20);
+  CHECK(ParseBudget("40GiB").value == 40ull << 30);
+  CHECK(ParseBudget("1.5TB").value == 1500000000000ull);
+  CHECK(ParseBudget("512MiB").kind == BudgetSpec::Kind::kBytes);
+  const BudgetSpec p = ParseBudget("12.5%");
+  CHECK(p.kind == BudgetSpec::Kind::kPercent);
+  const Budget b = ResolveBudget(p, 1000, 131072);
+  CHECK(!b.tokens);
+  CHECK(*b.bytes == 125 * 131072);
+  CHECK(*ResolveBudget(ParseBudget("3Mtok"), 0, 1).tokens == 3000000);
+  CHECK(ParseBudgetList({"inf,25%", "1GiB"}).size() == 3);
+  CHECK(ParseBudgetList({}).front().text == "25%");
+}
+
+TEST_CASE("bad budgets say what is expected") {
+  CHECK(ErrorOf([] { ParseBudget("-5tok"); }) == "budget '-5tok': expected a number before 'tok'");
+  CHECK(ErrorOf([] { ParseBudget("0tok"); }) ==
+        "budget '0tok': a budget must be positive (use inf for no limit)");
+  CHECK(ErrorOf([] { ParseBudget("150%"); }) ==
+        "budget '150%': a percentage must be above 0% and at most 100%");
+  CHECK(ErrorOf([] { ParseBudget("99999999999TB"); }) == "budget '99999999999TB': too large");
+  CHECK(ErrorOf([] { ParseBudget("lots"); }).rfind("budget 'lots': expected inf, tokens", 0) == 0);
+}
+
+TEST_CASE("strategy strings resolve index, codec and every option") {
+  const Strategy s = ParseStrategy("block-trie:block_size=32");
+  CHECK(s.index == "block-trie");
+  CHECK(s.codec == "fp16");
+  CHECK(s.index_options.Int("block_size") == 32);
+  CHECK(ParseStrategy("block-trie").index_options.Int("block_size") == 16);
+  CHECK(ParseStrategy("lru-buckets").index_options.Int("max_entries") == 10);
+  CHECK(ParseStrategy("radix+fp32").codec == "fp32");
+  // "max_entries=3" continues block-trie's options: an unknown key for that index.
+  CHECK(ErrorOf([] { ParseStrategyList({"radix,block-trie:block_size=8,max_entries=3"}); })
+            .find("unknown option 'max_entries'") != std::string::npos);
+}
+
+TEST_CASE("k=v items continue the item before them") {
+  const auto list = ParseStrategyList({"radix,lru-buckets", "max_entries=3", "block-trie"});
+  REQUIRE(list.size() == 3);
+  CHECK(list[1].text == "lru-buckets:max_entries=3");
+  CHECK(list[1].index_options.Int("max_entries") == 3);
+  CHECK(ErrorOf([] { ParseStrategyList({"block-trie:block_size=4,block_size=8"}); })
+            .find("option 'block_size' is given twice") != std::string::npos);
+}
+
+TEST_CASE("bad strategies name the option and what is allowed") {
+  CHECK(ErrorOf([] { ParseStrategy("radx"); }).rfind("strategy 'radx': unknown strategy or index 'radx'", 0) == 0);
+  CHECK(ErrorOf([] { ParseStrategy("block-trie:blok=3"); }) ==
+        "strategy 'block-trie:blok=3', index 'block-trie': unknown option 'blok' (known: "
+        "block_size)");
+  CHECK(ErrorOf([] { ParseStrategy("block-trie:block_size=abc"); }) ==
+        "strategy 'block-trie:block_size=abc', index 'block-trie': option 'block_size' expects an "
+        "integer, got 'abc'");
+  CHECK(ErrorOf([] { ParseStrategy("block-trie:block_size=0"); }) ==
+        "strategy 'block-trie:block_size=0', index 'block-trie': option 'block_size' must be in "
+        "1..1048576, got 0");
+  CHECK(ErrorOf([] { ParseStrategy("radix+zip"); }).rfind("strategy 'radix+zip': unknown codec 'zip'", 0) == 0);
+  CHECK(ErrorOf([] { ParseStrategyList({"max_entries=3"}); }) ==
+        "strategy option 'max_entries=3' has no strategy before it");
+}
+
+}  // namespace
+}  // namespace kvsim
