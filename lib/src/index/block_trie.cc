@@ -40,29 +40,37 @@ class BlockTrieIndex final : public Index {
     path_.clear();
     uint32_t cur = kRoot;
     for (size_t k = 0; k < full; ++k) {
-      const uint32_t c = FindChild(cur, prompt.data() + k * b_);
+      const Token* t = prompt.data() + k * b_;
+      const uint32_t c = FindChild(cur, t, HashTokens(t, b_));
       if (c == kNone) break;
       path_.push_back(c);
       cur = c;
     }
     TouchPath(now);
+    matched_for_ = &r;
     return path_.size() * b_;
   }
 
-  void Insert(const Request&, TokenSpan seq, Tick now) override {
+  void Insert(const Request& r, TokenSpan seq, Tick now) override {
     const size_t full = seq.size() / b_;
-    path_.clear();
-    uint32_t cur = kRoot;
-    for (size_t k = 0; k < full; ++k) {
+    // The blocks Match just found are the first blocks of the sequence too: start after them.
+    if (&r != matched_for_ || seq.data() != r.tokens.data()) path_.clear();
+    matched_for_ = nullptr;
+    for (size_t k = 0; k < path_.size(); ++k) Rewrite(path_[k], k, seq.size());
+    uint32_t cur = path_.empty() ? kRoot : path_.back();
+    bool fresh = false;  // below a new block every block is new: no lookups
+    for (size_t k = path_.size(); k < full; ++k) {
       const Token* t = seq.data() + k * b_;
-      uint32_t c = FindChild(cur, t);
+      const uint64_t h = HashTokens(t, b_);
+      uint32_t c = fresh ? kNone : FindChild(cur, t, h);
       if (c == kNone) {
-        c = NewBlock(cur, k, t);
+        c = NewBlock(cur, k, t, h);
         ledger_->Hold(k * b_, (k + 1) * b_, seq.size());
-      } else if (ledger_->tiered()) {
-        ledger_->Retier(k * b_, (k + 1) * b_, blocks_[c].writer_len, seq.size());
+        blocks_[c].writer_len = seq.size();
+        fresh = true;
+      } else {
+        Rewrite(c, k, seq.size());
       }
-      blocks_[c].writer_len = seq.size();
       path_.push_back(c);
       cur = c;
     }
@@ -96,9 +104,13 @@ class BlockTrieIndex final : public Index {
 
   const Token* TokensOf(uint32_t id) const { return tokens_.data() + size_t{id} * b_; }
 
-  uint32_t FindChild(uint32_t parent, const Token* t) const {
+  void Rewrite(uint32_t id, uint64_t k, uint64_t seq_len) {
+    if (ledger_->tiered()) ledger_->Retier(k * b_, (k + 1) * b_, blocks_[id].writer_len, seq_len);
+    blocks_[id].writer_len = seq_len;
+  }
+
+  uint32_t FindChild(uint32_t parent, const Token* t, uint64_t h) const {
     const auto& ch = blocks_[parent].children;
-    const uint64_t h = HashTokens(t, b_);
     auto it = std::lower_bound(ch.begin(), ch.end(), std::make_pair(h, uint32_t{0}));
     for (; it != ch.end() && it->first == h; ++it) {
       if (CommonPrefix(TokensOf(it->second), t, b_) == b_) return it->second;
@@ -106,7 +118,7 @@ class BlockTrieIndex final : public Index {
     return kNone;
   }
 
-  uint32_t NewBlock(uint32_t parent, uint64_t depth, const Token* t) {
+  uint32_t NewBlock(uint32_t parent, uint64_t depth, const Token* t, uint64_t h) {
     uint32_t id;
     if (!free_.empty()) {
       id = free_.back();
@@ -118,7 +130,7 @@ class BlockTrieIndex final : public Index {
     }
     std::copy(t, t + b_, tokens_.begin() + size_t{id} * b_);
     Block& x = blocks_[id];
-    x.hash = HashTokens(t, b_);
+    x.hash = h;
     x.depth = depth;
     x.parent = parent;
     x.prev = x.next = kNone;
@@ -162,6 +174,7 @@ class BlockTrieIndex final : public Index {
   std::vector<uint32_t> free_;
   std::vector<uint32_t> path_;
   uint32_t head_ = kNone, tail_ = kNone;  // head: next to evict
+  const Request* matched_for_ = nullptr;  // path_ holds this request's matched blocks
 };
 
 }  // namespace

@@ -1,0 +1,153 @@
+// End-to-end tests of the kvsim binary: exit codes, JSON fields, determinism, and that nothing
+// is written on error.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/temp_dir.h"
+
+namespace kvsim {
+namespace {
+
+struct Result {
+  int code;
+  std::string out;  // stdout and stderr
+};
+
+Result Kvsim(const std::string& args) {
+  const std::string cmd = std::string("cd '") + KVSIM_SOURCE_DIR + "' && '" + KVSIM_BINARY +
+                          "' " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const char* kDefault = "workloads/support_chat.json";
+
+TEST_CASE("run prints the table and writes every SPEC 7 field") {
+  testing::TempDir dir;
+  const std::string json = dir.Path("r.json");
+  const Result r = Kvsim(std::string("run ") + kDefault + " --budget inf,25% --json " + json);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("hit rate") != std::string::npos);
+  CHECK(r.out.find("radix") != std::string::npos);
+  const auto doc = nlohmann::json::parse(Slurp(json));
+  CHECK(doc["kvsim"].contains("version"));
+  CHECK(doc["kvsim"].contains("kernels"));
+  CHECK(doc["seed"] == 42);
+  for (const char* f : {"name", "path", "format", "requests", "sessions", "prompt_tokens",
+                        "output_tokens", "working_set_tokens"}) {
+    CHECK_MESSAGE(doc["workload"].contains(f), f);
+  }
+  for (const char* f : {"name", "layers", "kv_heads", "head_dim", "fp16_bytes_per_token"}) {
+    CHECK_MESSAGE(doc["model"].contains(f), f);
+  }
+  REQUIRE(doc["results"].size() >= 6);  // every preset x 2 budgets
+  for (const auto& row : doc["results"]) {
+    for (const char* f : {"strategy", "index", "codec", "options", "budget", "hit_tokens",
+                          "prompt_tokens", "prefill_tokens", "token_hit_rate", "requests",
+                          "hit_requests", "request_hit_rate", "evictions", "memory",
+                          "compression_ratio", "attention", "by_turn", "by_session"}) {
+      CHECK_MESSAGE(row.contains(f), f);
+    }
+    for (const char* f : {"peak_tokens", "peak_bytes", "mean_bytes"}) CHECK(row["memory"].contains(f));
+    CHECK(row["budget"].contains("tokens"));
+    CHECK(row["budget"].contains("bytes"));
+    CHECK(row["prefill_tokens"].get<uint64_t>() ==
+          row["prompt_tokens"].get<uint64_t>() - row["hit_tokens"].get<uint64_t>());
+    if (!row["budget"]["bytes"].is_null()) {
+      CHECK(row["memory"]["peak_bytes"].get<uint64_t>() <= row["budget"]["bytes"].get<uint64_t>());
+    }
+  }
+}
+
+TEST_CASE("same input and seed: byte-identical JSON") {
+  testing::TempDir dir;
+  const std::string a = dir.Path("a.json"), b = dir.Path("b.json");
+  const std::string args = std::string("run ") + kDefault + " --budget inf,10%,50% -q --json ";
+  REQUIRE(Kvsim(args + a).code == 0);
+  REQUIRE(Kvsim(args + b).code == 0);
+  // The output paths differ only in the command, which is not part of the JSON.
+  CHECK(Slurp(a) == Slurp(b));
+  CHECK(!Slurp(a).empty());
+}
+
+TEST_CASE("bad input: exit code 2, a clear message, no output file") {
+  testing::TempDir dir;
+  const std::string json = dir.Path("out.json");
+  const std::string bad = dir.Write("bad.json",
+                                    R"({"format":"kvsim-chat/1","sessions":[{"messages":[)"
+                                    R"({"role":"user","tokens":[1,-4]}]}]})");
+  Result r = Kvsim("run " + bad + " --json " + json);
+  CHECK(r.code == 2);
+  CHECK(r.out.find("sessions[0].messages[0].tokens[1]: expected an unsigned 32-bit integer, got -4") !=
+        std::string::npos);
+  CHECK(!std::filesystem::exists(json));
+
+  r = Kvsim(std::string("run ") + kDefault + " --strategy nope --json " + json);
+  CHECK(r.code == 2);
+  CHECK(r.out.find("unknown strategy or index 'nope'") != std::string::npos);
+  r = Kvsim(std::string("run ") + kDefault + " --budget -1tok");
+  CHECK(r.code == 2);
+  r = Kvsim(std::string("run ") + kDefault + " --model gpt-9");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("unknown model 'gpt-9'") != std::string::npos);
+  r = Kvsim(std::string("run ") + kDefault + " --head-dim 100000");
+  CHECK(r.code == 2);
+  r = Kvsim("run /nonexistent.json");
+  CHECK(r.code == 2);
+  r = Kvsim("run " + dir.Write("empty.json", ""));
+  CHECK(r.code == 2);
+  CHECK(r.out.find("the file is empty") != std::string::npos);
+  r = Kvsim("frobnicate");
+  CHECK(r.code == 2);
+  r = Kvsim(std::string("run ") + kDefault + " --json /nonexistent-dir/x.json");
+  CHECK(r.code == 2);
+  CHECK(!std::filesystem::exists(json));
+}
+
+TEST_CASE("help and strategies") {
+  Result r = Kvsim("--help");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("Examples") != std::string::npos);
+  r = Kvsim("run --help");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--budget") != std::string::npos);
+  r = Kvsim("strategies");
+  CHECK(r.code == 0);
+  for (const char* name : {"radix", "block-trie", "lru-buckets", "block_size=16", "max_entries=10"}) {
+    CHECK_MESSAGE(r.out.find(name) != std::string::npos, name);
+  }
+}
+
+TEST_CASE("custom model dimensions change bytes per token") {
+  testing::TempDir dir;
+  const std::string json = dir.Path("c.json");
+  REQUIRE(Kvsim(std::string("run ") + kDefault +
+                " --strategy radix --budget inf --layers 2 --kv-heads 4 --head-dim 64 -q --json " + json)
+              .code == 0);
+  const auto doc = nlohmann::json::parse(Slurp(json));
+  CHECK(doc["model"]["name"] == "custom");
+  CHECK(doc["model"]["fp16_bytes_per_token"] == 2 * 2 * 4 * 64 * 2);
+}
+
+}  // namespace
+}  // namespace kvsim
