@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes workloads/support_chat.json, kvsim's bundled default workload.
 
-A customer-support chat service: 64 sessions arriving as a Poisson process over about half an
-hour, each opening with one of three shared system prompts (popularity 60/30/10%) and running
+A customer-support chat service: 96 sessions arriving as a Poisson process (mean gap 5 s) over
+about 8 minutes, each opening with one of three shared system prompts (popularity 60/30/10%) and running
 1-8 user turns with think times of 5-90 s. All three content forms of kvsim-chat/1 appear:
 `length` (shared system prompts, assistant replies), `text` (customer messages, one system
 prompt written out as text) and `tokens` (pasted order ids and log excerpts).
@@ -56,8 +56,8 @@ def assistant_length():
 
 sessions = []
 clock = 0.0
-for s in range(64):
-    clock += rng.expovariate(1 / 28.0)
+for s in range(96):
+    clock += rng.expovariate(1 / 5.0)
     system_prompt, system_len = rng.choices(SHARED, weights=[60, 30, 10])[0]
     messages = [{"role": "system", "length": system_len, "shared": system_prompt}]
     if rng.random() < 0.5:

@@ -3,6 +3,8 @@
 // token budgets.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "kvsim/replay.h"
 #include "support/reference_indexes.h"
 
@@ -91,6 +93,40 @@ TEST_CASE("lru-buckets equals the flat-list reference") {
       }
     }
   }
+}
+
+}  // namespace
+}  // namespace kvsim
+
+namespace kvsim {
+namespace {
+
+// The bundled default workload, as `kvsim run workloads/support_chat.json --strategy
+// radix,block-trie,lru-buckets --budget inf,25%` replays it: every row equals its reference.
+TEST_CASE("default workload: radix, block-trie and lru-buckets equal their references") {
+  auto w = LoadWorkload(std::string(KVSIM_SOURCE_DIR) + "/workloads/support_chat.json");
+  const auto flat = Flatten(*w);
+  const uint64_t ws = WorkingSetTokens(*w, true);
+  const ModelProfile m = FindModel("llama-3-8b");
+  // 25% is a byte budget; at fp16 every token costs the same, so it holds floor(bytes / bpt).
+  const Budget b25 = ResolveBudget(ParseBudget("25%"), ws, m.fp16_bytes_per_token());
+  const uint64_t tokens25 = *b25.bytes / m.fp16_bytes_per_token();
+  // The working set counted independently: distinct prefixes of all sequences = trie nodes =
+  // sum over the sorted sequences of (length - common prefix with the previous one).
+  std::vector<std::vector<Token>> seqs;
+  for (const auto& f : flat) seqs.push_back(f.sequence);
+  std::sort(seqs.begin(), seqs.end());
+  uint64_t distinct = 0;
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    distinct += seqs[i].size() - (i == 0 ? 0 : testing::Lcp(seqs[i], seqs[i - 1]));
+  }
+  CHECK(ws == distinct);
+  CHECK(Hits(*w, "radix", "inf") == testing::BruteForceUnbounded(flat));
+  CHECK(Hits(*w, "radix", "25%") == testing::NaiveRadix(tokens25).Run(flat));
+  CHECK(Hits(*w, "block-trie", "inf") == testing::BruteForceBlocksUnbounded(flat, 16));
+  CHECK(Hits(*w, "block-trie", "25%") == testing::NaiveBlocks(flat, 16, tokens25));
+  CHECK(Hits(*w, "lru-buckets", "inf") == testing::NaiveLruBuckets(10, 0).Run(flat));
+  CHECK(Hits(*w, "lru-buckets", "25%") == testing::NaiveLruBuckets(10, tokens25).Run(flat));
 }
 
 }  // namespace
