@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       "  kvsim strategies\n"
       "Run `kvsim COMMAND --help` for the options of each command.");
   kvsim::cli::AddRunCommand(app);
+  kvsim::cli::AddInspectCommand(app);
+  kvsim::cli::AddGenCommand(app);
   kvsim::cli::AddStrategiesCommand(app);
   try {
     app.parse(argc, argv);

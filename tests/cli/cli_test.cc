@@ -149,5 +149,26 @@ TEST_CASE("custom model dimensions change bytes per token") {
   CHECK(doc["model"]["fp16_bytes_per_token"] == 2 * 2 * 4 * 64 * 2);
 }
 
+TEST_CASE("gen writes the same bytes for the same seed; inspect describes a workload") {
+  testing::TempDir dir;
+  const std::string a = dir.Path("a.json");
+  // The output records its own command, so the same command must give the same bytes.
+  REQUIRE(Kvsim("gen --sessions 20 --seed 7 -o " + a).code == 0);
+  const std::string first = Slurp(a);
+  REQUIRE(Kvsim("gen --sessions 20 --seed 7 -o " + a).code == 0);
+  CHECK(Slurp(a) == first);
+  REQUIRE(Kvsim("gen --sessions 20 --seed 8 -o " + a).code == 0);
+  CHECK(Slurp(a) != first);
+  Result r = Kvsim("inspect " + a);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("max hit rate") != std::string::npos);
+  CHECK(r.out.find("sessions        20") != std::string::npos);
+  r = Kvsim("inspect workloads/mooncake/synthetic_trace.jsonl");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("65.12%") != std::string::npos);  // pinned by mooncake_count_test
+  CHECK(Kvsim("gen --turns nope -o " + dir.Path("c.json")).code == 2);
+  CHECK(!std::filesystem::exists(dir.Path("c.json")));
+}
+
 }  // namespace
 }  // namespace kvsim
