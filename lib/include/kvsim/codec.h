@@ -40,6 +40,10 @@ class VectorCodec {
   // acc[0..dim) += sum_i w[i] * x~_i.
   virtual void Accumulate(const float* w, const uint8_t* codes, size_t stride, size_t n,
                           float* acc) const;
+
+  // Adapts data-dependent choices (TurboQuant's outlier channels) to n sample vectors. Not
+  // thread-safe: call before the codec is shared. Most codecs ignore it.
+  virtual void Calibrate(const float* /*vectors*/, size_t /*n*/) {}
 };
 
 enum class Tier { kHot, kCold };
@@ -51,6 +55,8 @@ class KvCodec {
   virtual const VectorCodec& value(Tier tier) const = 0;
   // Two-tier: tokens at positions >= seq_len - tail() are hot. kNoTail otherwise.
   virtual uint64_t tail() const { return kNoTail; }
+  // Forwards to the vector codecs' Calibrate (n key and n value vectors).
+  virtual void Calibrate(const float* /*keys*/, const float* /*values*/, size_t /*n*/) {}
   bool lossless() const {
     return key(Tier::kHot).lossless() && value(Tier::kHot).lossless() &&
            key(Tier::kCold).lossless() && value(Tier::kCold).lossless();

@@ -16,15 +16,54 @@ namespace kvsim {
 
 struct Kernels {
   const char* name;
+
+  // --- fp16 ---
   // IEEE binary16 conversions, round to nearest even.
   void (*f32_to_f16)(const float* in, uint16_t* out, size_t n);
   void (*f16_to_f32)(const uint16_t* in, float* out, size_t n);
-  // <q, x> against fp32 and fp16 vectors.
+  // <q, x> against fp32 and fp16 vectors; acc += w * x.
   float (*dot_f32)(const float* q, const float* x, size_t n);
   float (*dot_f16)(const float* q, const uint16_t* x, size_t n);
-  // acc += w * x
   void (*axpy_f16)(float w, const uint16_t* x, float* acc, size_t n);
   void (*axpy_f32)(float w, const float* x, float* acc, size_t n);
+
+  // --- groupwise q8 / q4 (codes are unsigned; q4 packs two per byte, low nibble first) ---
+  void (*min_max)(const float* x, size_t n, float* min, float* max);
+  // codes[i] = clamp(nearbyint((x[i] - min) * inv_scale), 0, max_code)
+  void (*quantize)(const float* x, size_t n, float min, float inv_scale, uint32_t max_code,
+                   uint8_t* codes);
+  void (*pack_nibbles)(const uint8_t* codes, size_t n, uint8_t* packed);  // REQUIRES: n even
+  // sum_i q[i] * code[i] (the caller applies scale and minimum per group)
+  float (*dot_q8)(const float* q, const uint8_t* codes, size_t n);
+  float (*dot_q4)(const float* q, const uint8_t* packed, size_t n);
+  // acc[i] += a * code[i] + b
+  void (*axpy_q8)(float a, float b, const uint8_t* codes, float* acc, size_t n);
+  void (*axpy_q4)(float a, float b, const uint8_t* packed, float* acc, size_t n);
+
+  // --- TurboQuant: rotation, nearest centroid, bit planes, QJL signs ---
+  // y = M x and y = M^T x for a row-major n x n matrix.
+  void (*matvec)(const float* m, const float* x, float* y, size_t n);
+  void (*matvec_t)(const float* m, const float* x, float* y, size_t n);
+  // In-place unnormalized fast Walsh-Hadamard transform. REQUIRES: n a power of two.
+  void (*fwht)(float* x, size_t n);
+  // idx[i] = number of the sorted `bounds` below y[i] (the nearest Lloyd-Max centroid).
+  void (*nearest)(const float* y, size_t n, const float* bounds, size_t n_bounds, uint8_t* idx);
+  // Bit planes: plane k (n/8 bytes) holds bit k of every index. REQUIRES: n % 8 == 0.
+  void (*pack_planes)(const uint8_t* idx, size_t n, uint32_t bits, uint8_t* planes);
+  void (*unpack_planes)(const uint8_t* planes, size_t n, uint32_t bits, uint8_t* idx);
+  // sum_i q[i] * lut[idx_i] and acc[i] += w * lut[idx_i], reading indices from bit planes.
+  float (*lut_dot)(const float* q, const uint8_t* planes, size_t n, uint32_t bits,
+                   const float* lut);
+  void (*lut_axpy)(float w, const uint8_t* planes, size_t n, uint32_t bits, const float* lut,
+                   float* acc);
+  // Sign bits (bit set: x[i] >= 0), sum_i q[i] * (+-1), acc[i] += w * (+-1).
+  void (*signs)(const float* x, size_t n, uint8_t* bits);
+  float (*sign_dot)(const float* q, const uint8_t* bits, size_t n);
+  void (*sign_axpy)(float w, const uint8_t* bits, float* acc, size_t n);
+
+  // --- attention ---
+  // In place: x = softmax(x) (max-subtracted).
+  void (*softmax)(float* x, size_t n);
 };
 
 const Kernels& ScalarKernels();

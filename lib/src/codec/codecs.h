@@ -10,6 +10,23 @@ namespace kvsim {
 std::unique_ptr<VectorCodec> NewFp32Codec(size_t dim);
 std::unique_ptr<VectorCodec> NewFp16Codec(size_t dim);
 
+// Groupwise asymmetric quantization (bits 8 or 4). Throws Error on a bad group size.
+std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size, size_t dim);
+
+// Hot tail in fp16, older tokens in a groupwise store of `store_bits`.
+std::unique_ptr<KvCodec> NewTwoTierCodec(uint64_t tail, uint32_t store_bits, size_t group,
+                                         size_t dim);
+
+struct TurboQuantOptions {
+  uint32_t bits = 4;
+  bool prod = false;           // b-1 bits of Lloyd-Max + 1 bit of QJL on the residual
+  bool hadamard = false;       // randomized Hadamard instead of a dense Haar rotation
+  uint64_t seed = 0;
+  uint32_t outlier_channels = 0;
+  uint32_t outlier_bits = 0;   // 0: bits + 1
+};
+std::unique_ptr<VectorCodec> NewTurboQuantCodec(const TurboQuantOptions& options, size_t dim);
+
 // A KvCodec with one vector codec for keys and one for values, the same in both tiers.
 std::unique_ptr<KvCodec> NewUniformKvCodec(std::unique_ptr<VectorCodec> key,
                                            std::unique_ptr<VectorCodec> value);

@@ -77,6 +77,10 @@ class UniformKvCodec final : public KvCodec {
       : k_(std::move(k)), v_(std::move(v)) {}
   const VectorCodec& key(Tier) const override { return *k_; }
   const VectorCodec& value(Tier) const override { return *v_; }
+  void Calibrate(const float* keys, const float* values, size_t n) override {
+    k_->Calibrate(keys, n);
+    v_->Calibrate(values, n);
+  }
 
  private:
   std::unique_ptr<VectorCodec> k_, v_;

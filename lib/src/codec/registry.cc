@@ -1,10 +1,38 @@
 // The codec registry: one row per codec. Adding a codec is one file plus one row here.
 #include "codecs.h"
 #include "kvsim/error.h"
+#include "kvsim/kernels.h"
 #include "kvsim/strategy.h"
 
 namespace kvsim {
 namespace {
+
+using Type = OptionSpec::Type;
+
+const OptionSpec kGroupSize = {"group_size", Type::kInt, 32, 2, 1024, {},
+                               "values per group (one fp16 scale and minimum each)"};
+
+uint64_t SeedOf(const Options& o, uint64_t run_seed) {
+  const int64_t s = o.Int("seed");
+  return s < 0 ? run_seed : static_cast<uint64_t>(s);
+}
+
+std::unique_ptr<KvCodec> MakeTurboQuant(const Options& o, uint32_t d, uint64_t run_seed) {
+  TurboQuantOptions k;
+  k.bits = static_cast<uint32_t>(o.Int("key_bits"));
+  k.prod = o.Choice("key_mode") == "prod";
+  k.hadamard = o.Choice("rotation") == "hadamard";
+  k.seed = SeedOf(o, run_seed) * 2;
+  k.outlier_channels = static_cast<uint32_t>(o.Int("outlier_channels"));
+  k.outlier_bits = static_cast<uint32_t>(o.Int("outlier_bits"));
+  TurboQuantOptions v = k;
+  v.bits = static_cast<uint32_t>(o.Int("value_bits"));
+  v.prod = false;  // values are summed, not scored: mse is the right objective
+  v.seed = k.seed + 1;
+  if (v.outlier_bits == 0 && v.outlier_channels > 0) v.outlier_bits = v.bits + 1;
+  if (k.outlier_bits == 0 && k.outlier_channels > 0) k.outlier_bits = k.bits + 1;
+  return NewUniformKvCodec(NewTurboQuantCodec(k, d), NewTurboQuantCodec(v, d));
+}
 
 struct CodecRow {
   RegistryEntry entry;
@@ -21,6 +49,40 @@ const std::vector<CodecRow>& Rows() {
        [](const Options&, uint32_t d, uint64_t) {
          return NewUniformKvCodec(NewFp16Codec(d), NewFp16Codec(d));
        }},
+      {{"q8", "groupwise asymmetric 8-bit: codes + fp16 scale and minimum per group", {kGroupSize}},
+       [](const Options& o, uint32_t d, uint64_t) {
+         const size_t g = static_cast<size_t>(o.Int("group_size"));
+         return NewUniformKvCodec(NewGroupwiseCodec(8, g, d), NewGroupwiseCodec(8, g, d));
+       }},
+      {{"q4", "groupwise asymmetric 4-bit: two codes per byte + fp16 scale and minimum per group",
+        {kGroupSize}},
+       [](const Options& o, uint32_t d, uint64_t) {
+         const size_t g = static_cast<size_t>(o.Int("group_size"));
+         return NewUniformKvCodec(NewGroupwiseCodec(4, g, d), NewGroupwiseCodec(4, g, d));
+       }},
+      {{"two-tier",
+        "the most recent `tail` tokens of a sequence in fp16, older ones in q4 or q8 (ruvllm "
+        "TwoTierKvCache)",
+        {{"tail", Type::kInt, 256, 0, 1000000000, {}, "hot tokens per sequence, kept in fp16"},
+         {"store", Type::kChoice, 0, 0, 0, {"q4", "q8"}, "codec of the cold tokens"},
+         kGroupSize}},
+       [](const Options& o, uint32_t d, uint64_t) {
+         return NewTwoTierCodec(static_cast<uint64_t>(o.Int("tail")),
+                                o.Choice("store") == "q8" ? 8 : 4,
+                                static_cast<size_t>(o.Int("group_size")), d);
+       }},
+      {{"turboquant",
+        "random rotation + Lloyd-Max codebook per coordinate (mse), keys with a 1-bit QJL "
+        "residual for unbiased inner products (prod) (Zandieh et al. 2025)",
+        {{"key_bits", Type::kInt, 4, 1, 8, {}, "bits per key channel (prod: b-1 codebook + 1 QJL)"},
+         {"value_bits", Type::kInt, 4, 1, 8, {}, "bits per value channel (always mse)"},
+         {"key_mode", Type::kChoice, 0, 0, 0, {"prod", "mse"}, "keys: unbiased (prod) or mse"},
+         {"rotation", Type::kChoice, 0, 0, 0, {"dense", "hadamard"},
+          "Haar rotation (QR of a Gaussian, O(d^2)) or random signs + Walsh-Hadamard (O(d log d))"},
+         {"seed", Type::kInt, -1, -1, (int64_t{1} << 62), {}, "rotation and QJL seed (-1: the run's --seed)"},
+         {"outlier_channels", Type::kInt, 0, 0, 1024, {}, "channels quantized separately with outlier_bits"},
+         {"outlier_bits", Type::kInt, 0, 0, 8, {}, "bits of the outlier channels (0: bits + 1)"}}},
+       MakeTurboQuant},
   };
   return kRows;
 }

@@ -1,4 +1,6 @@
 // Scalar reference kernels: the definition every SIMD version is tested against.
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "kvsim/kernels.h"
@@ -19,9 +21,9 @@ uint16_t F32ToF16(float f) {
     if (abs < 0x33000000u) return static_cast<uint16_t>(sign);  // below half the smallest
     const uint32_t e = abs >> 23;
     const uint32_t m = (abs & 0x7fffffu) | 0x800000u;
-    const uint32_t shift = 126 - e;  // 14 + (112 - e) ... see below
-    // value = m * 2^(e-150); fp16 subnormal unit = 2^-24 -> code = m * 2^(e-126)
-    const uint32_t s = shift;  // bits to drop: 126 - e, in [14, 24]
+    // value = m * 2^(e-150); the fp16 subnormal unit is 2^-24, so code = m * 2^(e-126):
+    // drop s = 126 - e bits (14..24), rounding to nearest even.
+    const uint32_t s = 126 - e;
     uint32_t code = m >> s;
     const uint32_t rem = m & ((1u << s) - 1);
     const uint32_t half = 1u << (s - 1);
@@ -79,10 +81,154 @@ void AxpyF32(float w, const float* x, float* acc, size_t n) {
   for (size_t i = 0; i < n; ++i) acc[i] += w * x[i];
 }
 
+void MinMax(const float* x, size_t n, float* mn, float* mx) {
+  float a = n ? x[0] : 0.f, b = a;
+  for (size_t i = 1; i < n; ++i) {
+    a = std::min(a, x[i]);
+    b = std::max(b, x[i]);
+  }
+  *mn = a;
+  *mx = b;
+}
+
+void Quantize(const float* x, size_t n, float mn, float inv, uint32_t max_code, uint8_t* codes) {
+  for (size_t i = 0; i < n; ++i) {
+    const float t = std::nearbyint((x[i] - mn) * inv);
+    codes[i] = static_cast<uint8_t>(std::clamp(t, 0.f, static_cast<float>(max_code)));
+  }
+}
+
+void PackNibbles(const uint8_t* codes, size_t n, uint8_t* packed) {
+  for (size_t i = 0; i < n; i += 2) {
+    packed[i / 2] = static_cast<uint8_t>(codes[i] | (codes[i + 1] << 4));
+  }
+}
+
+float DotQ8(const float* q, const uint8_t* c, size_t n) {
+  float s = 0;
+  for (size_t i = 0; i < n; ++i) s += q[i] * static_cast<float>(c[i]);
+  return s;
+}
+
+float DotQ4(const float* q, const uint8_t* p, size_t n) {
+  float s = 0;
+  for (size_t i = 0; i < n; ++i) s += q[i] * static_cast<float>((p[i / 2] >> (4 * (i & 1))) & 15);
+  return s;
+}
+
+void AxpyQ8(float a, float b, const uint8_t* c, float* acc, size_t n) {
+  for (size_t i = 0; i < n; ++i) acc[i] += a * static_cast<float>(c[i]) + b;
+}
+
+void AxpyQ4(float a, float b, const uint8_t* p, float* acc, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    acc[i] += a * static_cast<float>((p[i / 2] >> (4 * (i & 1))) & 15) + b;
+  }
+}
+
+void MatVec(const float* m, const float* x, float* y, size_t n) {
+  for (size_t r = 0; r < n; ++r) y[r] = DotF32(m + r * n, x, n);
+}
+
+void MatVecT(const float* m, const float* x, float* y, size_t n) {
+  for (size_t c = 0; c < n; ++c) y[c] = 0;
+  for (size_t r = 0; r < n; ++r) AxpyF32(x[r], m + r * n, y, n);
+}
+
+void Fwht(float* x, size_t n) {
+  for (size_t h = 1; h < n; h *= 2) {
+    for (size_t i = 0; i < n; i += 2 * h) {
+      for (size_t j = i; j < i + h; ++j) {
+        const float a = x[j], b = x[j + h];
+        x[j] = a + b;
+        x[j + h] = a - b;
+      }
+    }
+  }
+}
+
+void Nearest(const float* y, size_t n, const float* bounds, size_t nb, uint8_t* idx) {
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t k = 0;
+    for (size_t j = 0; j < nb; ++j) k += y[i] > bounds[j];
+    idx[i] = static_cast<uint8_t>(k);
+  }
+}
+
+void PackPlanes(const uint8_t* idx, size_t n, uint32_t bits, uint8_t* planes) {
+  for (uint32_t k = 0; k < bits; ++k) {
+    uint8_t* plane = planes + k * (n / 8);
+    for (size_t i = 0; i < n / 8; ++i) {
+      uint8_t byte = 0;
+      for (size_t j = 0; j < 8; ++j) byte |= static_cast<uint8_t>(((idx[8 * i + j] >> k) & 1) << j);
+      plane[i] = byte;
+    }
+  }
+}
+
+void UnpackPlanes(const uint8_t* planes, size_t n, uint32_t bits, uint8_t* idx) {
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t v = 0;
+    for (uint32_t k = 0; k < bits; ++k) v |= ((planes[k * (n / 8) + i / 8] >> (i % 8)) & 1u) << k;
+    idx[i] = static_cast<uint8_t>(v);
+  }
+}
+
+float LutDot(const float* q, const uint8_t* planes, size_t n, uint32_t bits, const float* lut) {
+  float s = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t v = 0;
+    for (uint32_t k = 0; k < bits; ++k) v |= ((planes[k * (n / 8) + i / 8] >> (i % 8)) & 1u) << k;
+    s += q[i] * lut[v];
+  }
+  return s;
+}
+
+void LutAxpy(float w, const uint8_t* planes, size_t n, uint32_t bits, const float* lut,
+             float* acc) {
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t v = 0;
+    for (uint32_t k = 0; k < bits; ++k) v |= ((planes[k * (n / 8) + i / 8] >> (i % 8)) & 1u) << k;
+    acc[i] += w * lut[v];
+  }
+}
+
+void Signs(const float* x, size_t n, uint8_t* bits) {
+  for (size_t i = 0; i < (n + 7) / 8; ++i) bits[i] = 0;
+  for (size_t i = 0; i < n; ++i) bits[i / 8] |= static_cast<uint8_t>((x[i] >= 0.f) << (i % 8));
+}
+
+float SignDot(const float* q, const uint8_t* bits, size_t n) {
+  float s = 0;
+  for (size_t i = 0; i < n; ++i) s += ((bits[i / 8] >> (i % 8)) & 1) ? q[i] : -q[i];
+  return s;
+}
+
+void SignAxpy(float w, const uint8_t* bits, float* acc, size_t n) {
+  for (size_t i = 0; i < n; ++i) acc[i] += ((bits[i / 8] >> (i % 8)) & 1) ? w : -w;
+}
+
+void Softmax(float* x, size_t n) {
+  if (n == 0) return;
+  float mx = x[0];
+  for (size_t i = 1; i < n; ++i) mx = std::max(mx, x[i]);
+  float sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - mx);
+    sum += x[i];
+  }
+  const float inv = 1.f / sum;
+  for (size_t i = 0; i < n; ++i) x[i] *= inv;
+}
+
 }  // namespace
 
 const Kernels& ScalarKernels() {
-  static const Kernels k = {"scalar", F32ToF16N, F16ToF32N, DotF32, DotF16, AxpyF16, AxpyF32};
+  static const Kernels k = {"scalar",  F32ToF16N, F16ToF32N,   DotF32,    DotF16,  AxpyF16,
+                            AxpyF32,   MinMax,    Quantize,    PackNibbles, DotQ8, DotQ4,
+                            AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   Fwht,    Nearest,
+                            PackPlanes, UnpackPlanes, LutDot,  LutAxpy,   Signs,   SignDot,
+                            SignAxpy,  Softmax};
   return k;
 }
 
