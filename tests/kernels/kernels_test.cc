@@ -101,3 +101,149 @@ TEST_CASE("this CPU's best kernels are in use unless forced") {
 
 }  // namespace
 }  // namespace kvsim
+
+namespace kvsim {
+namespace {
+
+std::vector<uint8_t> RandomCodes(size_t n, uint32_t max, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<uint8_t> v(n);
+  for (auto& c : v) c = static_cast<uint8_t>(rng() % (max + 1));
+  return v;
+}
+
+bool Near(float a, float b, double scale, double rel = 1e-5) {
+  return std::fabs(double(a) - double(b)) <= rel * (scale + 1e-3);
+}
+
+TEST_CASE("groupwise kernels: codes exact, sums within 1e-5 relative") {
+  const Kernels& ref = ScalarKernels();
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t n : kLengths) {
+      const auto x = RandomFloats(n, 11 + n, 3.f);
+      float a0, a1, b0, b1;
+      ref.min_max(x.data(), n, &a0, &a1);
+      k.min_max(x.data(), n, &b0, &b1);
+      if (n > 0) {
+        CHECK(a0 == b0);
+        CHECK(a1 == b1);
+      }
+      for (uint32_t max_code : {15u, 255u}) {
+        std::vector<uint8_t> c1(n), c2(n);
+        ref.quantize(x.data(), n, -2.5f, max_code / 5.f, max_code, c1.data());
+        k.quantize(x.data(), n, -2.5f, max_code / 5.f, max_code, c2.data());
+        CHECK_MESSAGE(c1 == c2, name << " n=" << n);
+      }
+      const auto q = RandomFloats(n, 7 + n);
+      const auto c8 = RandomCodes(n, 255, n);
+      double scale = 0;
+      for (size_t i = 0; i < n; ++i) scale += std::fabs(q[i]) * 255;
+      CHECK(Near(k.dot_q8(q.data(), c8.data(), n), ref.dot_q8(q.data(), c8.data(), n), scale));
+      const size_t even = n & ~size_t{1};
+      const auto c4 = RandomCodes(even, 15, n + 1);
+      std::vector<uint8_t> p1(even / 2), p2(even / 2);
+      ref.pack_nibbles(c4.data(), even, p1.data());
+      k.pack_nibbles(c4.data(), even, p2.data());
+      CHECK(p1 == p2);
+      CHECK(Near(k.dot_q4(q.data(), p1.data(), even), ref.dot_q4(q.data(), p1.data(), even), scale));
+      std::vector<float> acc1(q), acc2(q);
+      // Tolerances scale with the terms, not the result (which may cancel to near zero).
+      ref.axpy_q8(0.3f, -0.1f, c8.data(), acc1.data(), n);
+      k.axpy_q8(0.3f, -0.1f, c8.data(), acc2.data(), n);
+      for (size_t i = 0; i < n; ++i) CHECK(Near(acc1[i], acc2[i], std::fabs(q[i]) + 0.3 * 255 + 0.1, 1e-6));
+      acc1 = acc2 = q;
+      ref.axpy_q4(0.3f, -0.1f, p1.data(), acc1.data(), even);
+      k.axpy_q4(0.3f, -0.1f, p1.data(), acc2.data(), even);
+      for (size_t i = 0; i < even; ++i) CHECK(Near(acc1[i], acc2[i], std::fabs(q[i]) + 0.3 * 15 + 0.1, 1e-6));
+    }
+  }
+}
+
+TEST_CASE("TurboQuant kernels: rotation, nearest centroid, bit planes, LUT and sign sums") {
+  const Kernels& ref = ScalarKernels();
+  const float bounds[15] = {-1.4f, -1.1f, -.8f, -.6f, -.4f, -.2f, -.1f, 0.f,
+                            .1f,   .2f,   .4f,  .6f,  .8f,  1.1f, 1.4f};
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t n : {size_t{8}, size_t{16}, size_t{24}, size_t{64}, size_t{128}, size_t{256}}) {
+      const auto x = RandomFloats(n, 100 + n), q = RandomFloats(n, 200 + n);
+      // Walsh-Hadamard: the same butterflies in the same order, so bit-exact.
+      if ((n & (n - 1)) == 0) {
+        std::vector<float> h1(x), h2(x);
+        ref.fwht(h1.data(), n);
+        k.fwht(h2.data(), n);
+        CHECK_MESSAGE(h1 == h2, name << " fwht n=" << n);
+      }
+      const auto m = RandomFloats(n * n, 300 + n);
+      std::vector<float> y1(n), y2(n);
+      for (auto fn : {&Kernels::matvec, &Kernels::matvec_t}) {
+        (ref.*fn)(m.data(), x.data(), y1.data(), n);
+        (k.*fn)(m.data(), x.data(), y2.data(), n);
+        for (size_t i = 0; i < n; ++i) CHECK(Near(y1[i], y2[i], 3.0 * std::sqrt(double(n)), 1e-5));
+      }
+      for (uint32_t bits = 1; bits <= 8; ++bits) {
+        const size_t nb = std::min<size_t>((1u << bits) - 1, 15);
+        std::vector<uint8_t> i1(n), i2(n);
+        ref.nearest(x.data(), n, bounds, nb, i1.data());
+        k.nearest(x.data(), n, bounds, nb, i2.data());
+        CHECK(i1 == i2);
+        const auto idx = RandomCodes(n, (1u << bits) - 1, bits + n);
+        std::vector<uint8_t> pl1(bits * n / 8), pl2(bits * n / 8), back(n);
+        ref.pack_planes(idx.data(), n, bits, pl1.data());
+        k.pack_planes(idx.data(), n, bits, pl2.data());
+        CHECK(pl1 == pl2);
+        k.unpack_planes(pl1.data(), n, bits, back.data());
+        CHECK(back == idx);
+        std::vector<float> lut = RandomFloats(size_t{1} << bits, bits);
+        double scale = 0;
+        for (size_t i = 0; i < n; ++i) scale += std::fabs(q[i] * lut[idx[i]]);
+        CHECK_MESSAGE(Near(k.lut_dot(q.data(), pl1.data(), n, bits, lut.data()),
+                           ref.lut_dot(q.data(), pl1.data(), n, bits, lut.data()), scale),
+                      name << " lut_dot n=" << n << " bits=" << bits);
+        std::vector<float> a1(q), a2(q);
+        ref.lut_axpy(0.7f, pl1.data(), n, bits, lut.data(), a1.data());
+        k.lut_axpy(0.7f, pl1.data(), n, bits, lut.data(), a2.data());
+        for (size_t i = 0; i < n; ++i) {
+          CHECK(Near(a1[i], a2[i], std::fabs(q[i]) + 0.7 * std::fabs(lut[idx[i]]), 1e-6));
+        }
+      }
+      std::vector<uint8_t> s1(n / 8), s2(n / 8);
+      ref.signs(x.data(), n, s1.data());
+      k.signs(x.data(), n, s2.data());
+      CHECK(s1 == s2);
+      double scale = 0;
+      for (float v : q) scale += std::fabs(v);
+      CHECK(Near(k.sign_dot(q.data(), s1.data(), n), ref.sign_dot(q.data(), s1.data(), n), scale));
+      std::vector<float> a1(q), a2(q);
+      ref.sign_axpy(0.25f, s1.data(), a1.data(), n);
+      k.sign_axpy(0.25f, s1.data(), a2.data(), n);
+      CHECK(a1 == a2);
+    }
+  }
+}
+
+// The scalar reference sums in double; SIMD lanes sum in float, and xsimd's exp is within a few
+// ulp of std::exp: 4e-6 relative covers both at n = 4096.
+TEST_CASE("softmax: every kernel set within 4e-6 relative of scalar, sums to 1") {
+  const Kernels& ref = ScalarKernels();
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t n : kLengths) {
+      if (n == 0) continue;
+      auto x = RandomFloats(n, 500 + n, 4.f);
+      std::vector<float> a(x), b(x);
+      ref.softmax(a.data(), n);
+      k.softmax(b.data(), n);
+      double sum = 0;
+      for (size_t i = 0; i < n; ++i) {
+        CHECK_MESSAGE(std::fabs(a[i] - b[i]) <= 4e-6 * a[i] + 1e-12, name << " n=" << n);
+        sum += b[i];
+      }
+      CHECK(std::fabs(sum - 1) < 1e-5);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kvsim

@@ -212,12 +212,12 @@ void Softmax(float* x, size_t n) {
   if (n == 0) return;
   float mx = x[0];
   for (size_t i = 1; i < n; ++i) mx = std::max(mx, x[i]);
-  float sum = 0;
+  double sum = 0;  // the reference sums in double; SIMD versions keep per-lane float sums
   for (size_t i = 0; i < n; ++i) {
     x[i] = std::exp(x[i] - mx);
     sum += x[i];
   }
-  const float inv = 1.f / sum;
+  const float inv = static_cast<float>(1.0 / sum);
   for (size_t i = 0; i < n; ++i) x[i] *= inv;
 }
 

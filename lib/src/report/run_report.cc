@@ -30,11 +30,16 @@ ojson ClassJson(const char* key, const ojson& id, const ClassStats& c) {
   return o;
 }
 
-ojson OptionsJson(const Strategy& s) {
+// Every option with its effective value (a codec seed of -1 means the run's seed).
+ojson OptionsJson(const Strategy& s, uint64_t run_seed) {
   ojson o = ojson::object();
   for (const Options* opts : {&s.index_options, &s.codec_options}) {
     for (const auto& v : opts->values()) {
-      o[v.name] = v.is_int ? ojson(v.int_value) : ojson(v.text);
+      if (v.name == "seed" && v.is_int && v.int_value < 0) {
+        o[v.name] = run_seed;
+      } else {
+        o[v.name] = v.is_int ? ojson(v.int_value) : ojson(v.text);
+      }
     }
   }
   return o;
@@ -78,7 +83,7 @@ ojson RunToJson(const WorkloadInfo& info, const RunResult& run, const RunOptions
     row["strategy"] = r.strategy.text;
     row["index"] = r.strategy.index;
     row["codec"] = r.strategy.codec;
-    row["options"] = OptionsJson(r.strategy);
+    row["options"] = OptionsJson(r.strategy, options.seed);
     row["budget"] = {{"spec", r.budget_spec.text},
                      {"tokens", Nullable(r.budget.tokens)},
                      {"bytes", Nullable(r.budget.bytes)}};
