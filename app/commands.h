@@ -12,6 +12,7 @@ void AddRunCommand(CLI::App& app);
 void AddStrategiesCommand(CLI::App& app);
 void AddInspectCommand(CLI::App& app);
 void AddGenCommand(CLI::App& app);
+void AddCodecsCommand(CLI::App& app);
 
 // The full command line, for reports.
 const std::vector<std::string>& CommandLine();

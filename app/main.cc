@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   kvsim::cli::AddInspectCommand(app);
   kvsim::cli::AddGenCommand(app);
   kvsim::cli::AddStrategiesCommand(app);
+  kvsim::cli::AddCodecsCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -64,6 +64,21 @@ struct Kernels {
   // --- attention ---
   // In place: x = softmax(x) (max-subtracted).
   void (*softmax)(float* x, size_t n);
+
+  // --- whole-vector codec kernels (the hot paths; built from the kernels above) ---
+  // Groupwise encode of d values in groups of g: per group [fp16 scale][fp16 min][codes].
+  void (*encode_groupwise)(const float* x, size_t d, size_t g, uint32_t bits, uint8_t* out);
+  // out[i] = sum_groups (min * qsum[group] + scale * <q_group, codes_group>), n vectors.
+  void (*score_groupwise)(const float* q, const float* qsum, const uint8_t* codes, size_t stride,
+                          size_t n, size_t d, size_t g, uint32_t bits, float* out);
+  // Nearest centroid of each y (2^bits - 1 sorted bounds), written as bit planes.
+  void (*quantize_planes)(const float* y, size_t n, const float* bounds, uint32_t bits,
+                          uint8_t* planes);
+  // TurboQuant layout [fp16 norm][bits planes][signs, fp16 gamma if sq]: out[i] =
+  // norm_i (<q, lut[idx_i]> + gamma_i qjl_scale <sq, signs_i>); sq == nullptr: no QJL part.
+  void (*score_turboquant)(const float* q, const float* sq, const uint8_t* codes, size_t stride,
+                           size_t n, size_t d, uint32_t bits, const float* lut, float qjl_scale,
+                           float* out);
 };
 
 const Kernels& ScalarKernels();

@@ -28,6 +28,8 @@
 namespace kvsim {
 namespace {
 
+constexpr size_t kMaxDim = 2048;  // rotated dimension limit (head_dim <= 1024, padded)
+
 uint16_t ToF16(float f) {
   uint16_t h;
   ScalarKernels().f32_to_f16(&f, &h, 1);
@@ -59,27 +61,30 @@ class Part {
 
   void Encode(const float* x, uint8_t* out) const {
     const Kernels& k = ActiveKernels();
-    std::vector<float> y(big_d_), u(x, x + d_);
+    float u[kMaxDim], y[kMaxDim];
     const float norm = std::sqrt(k.dot_f32(x, x, d_));
     const uint16_t nh = ToF16(norm);
     std::memcpy(out, &nh, 2);
-    if (norm > 0) {
-      for (auto& v : u) v /= norm;
-    }
-    rot_->Apply(u.data(), y.data());
+    const float inv = norm > 0 ? 1.f / norm : 0.f;
+    for (size_t i = 0; i < d_; ++i) u[i] = x[i] * inv;
+    rot_->Apply(u, y);
     uint8_t* p = out + 2;
-    std::vector<uint8_t> idx(big_d_);
     if (mse_bits_ > 0) {
-      k.nearest(y.data(), big_d_, book_->boundaries.data(), book_->boundaries.size(), idx.data());
-      k.pack_planes(idx.data(), big_d_, mse_bits_, p);
+      k.quantize_planes(y, big_d_, book_->boundaries.data(), mse_bits_, p);
       p += mse_bits_ * big_d_ / 8;
     }
     if (qjl_) {
-      std::vector<float> r(big_d_), sr(big_d_);
-      for (size_t i = 0; i < big_d_; ++i) r[i] = y[i] - (mse_bits_ ? book_->centroids[idx[i]] : 0.f);
-      const uint16_t gh = ToF16(std::sqrt(k.dot_f32(r.data(), r.data(), big_d_)));
-      k.matvec(s_.data(), r.data(), sr.data(), big_d_);
-      k.signs(sr.data(), big_d_, p);
+      float r[kMaxDim], sr[kMaxDim];
+      if (mse_bits_ > 0) {
+        uint8_t idx[kMaxDim];
+        k.unpack_planes(out + 2, big_d_, mse_bits_, idx);
+        for (size_t i = 0; i < big_d_; ++i) r[i] = y[i] - book_->centroids[idx[i]];
+      } else {
+        std::memcpy(r, y, big_d_ * sizeof(float));
+      }
+      const uint16_t gh = ToF16(std::sqrt(k.dot_f32(r, r, big_d_)));
+      k.matvec(s_.data(), r, sr, big_d_);
+      k.signs(sr, big_d_, p);
       std::memcpy(p + big_d_ / 8, &gh, 2);
     }
   }
@@ -113,20 +118,13 @@ class Part {
   // out[i] += <q, x~_i>.
   void Score(const float* q, const uint8_t* codes, size_t stride, size_t n, float* out) const {
     const Kernels& k = ActiveKernels();
-    std::vector<float> pq(big_d_), spq(big_d_);
-    rot_->Apply(q, pq.data());
-    if (qjl_) k.matvec(s_.data(), pq.data(), spq.data(), big_d_);
-    const float* lut = mse_bits_ ? book_->centroids.data() : nullptr;
-    const size_t plane_bytes = mse_bits_ * big_d_ / 8;
-    for (size_t i = 0; i < n; ++i) {
-      const uint8_t* c = codes + i * stride;
-      float s = mse_bits_ ? k.lut_dot(pq.data(), c + 2, big_d_, mse_bits_, lut) : 0.f;
-      if (qjl_) {
-        const uint8_t* sg = c + 2 + plane_bytes;
-        s += FromF16(sg + big_d_ / 8) * qjl_scale_ * k.sign_dot(spq.data(), sg, big_d_);
-      }
-      out[i] += FromF16(c) * s;
-    }
+    float pq[kMaxDim], spq[kMaxDim];
+    rot_->Apply(q, pq);
+    if (qjl_) k.matvec(s_.data(), pq, spq, big_d_);
+    std::vector<float> part(n);
+    k.score_turboquant(pq, qjl_ ? spq : nullptr, codes, stride, n, big_d_, mse_bits_,
+                       mse_bits_ ? book_->centroids.data() : nullptr, qjl_scale_, part.data());
+    for (size_t i = 0; i < n; ++i) out[i] += part[i];
   }
 
   // acc += sum_i w[i] x~_i.

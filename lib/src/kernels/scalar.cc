@@ -3,60 +3,14 @@
 #include <cmath>
 #include <cstring>
 
+#include "fp16_scalar.h"
 #include "kvsim/kernels.h"
 
 namespace kvsim {
 namespace {
 
-uint16_t F32ToF16(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  const uint32_t sign = (x >> 16) & 0x8000u;
-  const uint32_t abs = x & 0x7fffffffu;
-  if (abs >= 0x7f800000u) {  // inf or NaN
-    return static_cast<uint16_t>(sign | 0x7c00u | (abs > 0x7f800000u ? 0x200u : 0u));
-  }
-  if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // rounds to inf
-  if (abs < 0x38800000u) {  // subnormal or zero in fp16
-    if (abs < 0x33000000u) return static_cast<uint16_t>(sign);  // below half the smallest
-    const uint32_t e = abs >> 23;
-    const uint32_t m = (abs & 0x7fffffu) | 0x800000u;
-    // value = m * 2^(e-150); the fp16 subnormal unit is 2^-24, so code = m * 2^(e-126):
-    // drop s = 126 - e bits (14..24), rounding to nearest even.
-    const uint32_t s = 126 - e;
-    uint32_t code = m >> s;
-    const uint32_t rem = m & ((1u << s) - 1);
-    const uint32_t half = 1u << (s - 1);
-    if (rem > half || (rem == half && (code & 1))) ++code;
-    return static_cast<uint16_t>(sign | code);
-  }
-  uint32_t r = abs - 0x38000000u;  // rebias exponent 127 -> 15
-  const uint32_t rem = r & 0x1fffu;
-  r >>= 13;
-  if (rem > 0x1000u || (rem == 0x1000u && (r & 1))) ++r;  // may carry into the exponent: fine
-  return static_cast<uint16_t>(sign | r);
-}
-
-float F16ToF32(uint16_t h) {
-  const uint32_t sign = (uint32_t{h} & 0x8000u) << 16;
-  const uint32_t e = (h >> 10) & 0x1f;
-  const uint32_t m = h & 0x3ffu;
-  uint32_t x;
-  if (e == 0x1f) {
-    x = sign | 0x7f800000u | (m << 13);
-  } else if (e != 0) {
-    x = sign | ((e + 112) << 23) | (m << 13);
-  } else if (m == 0) {
-    x = sign;
-  } else {  // subnormal: m * 2^-24
-    float f = static_cast<float>(m) * (1.0f / 16777216.0f);
-    std::memcpy(&x, &f, 4);
-    x |= sign;
-  }
-  float f;
-  std::memcpy(&f, &x, 4);
-  return f;
-}
+uint16_t F32ToF16(float f) { return fp16::FromFloat(f); }
+float F16ToF32(uint16_t h) { return fp16::ToFloat(h); }
 
 void F32ToF16N(const float* in, uint16_t* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = F32ToF16(in[i]);
@@ -221,6 +175,61 @@ void Softmax(float* x, size_t n) {
   for (size_t i = 0; i < n; ++i) x[i] *= inv;
 }
 
+void EncodeGroupwise(const float* x, size_t d, size_t g, uint32_t bits, uint8_t* out) {
+  const uint32_t max_code = (1u << bits) - 1;
+  const size_t group_bytes = 4 + g * bits / 8;
+  uint8_t codes[1024];
+  for (size_t k = 0; k < d / g; ++k) {
+    const float* v = x + k * g;
+    uint8_t* o = out + k * group_bytes;
+    float mn, mx, m, inv;
+    MinMax(v, g, &mn, &mx);
+    fp16::GroupHeader(mn, mx, max_code, o, &m, &inv);
+    if (bits == 8) {
+      Quantize(v, g, m, inv, max_code, o + 4);
+    } else {
+      Quantize(v, g, m, inv, max_code, codes);
+      PackNibbles(codes, g, o + 4);
+    }
+  }
+}
+
+void ScoreGroupwise(const float* q, const float* qsum, const uint8_t* codes, size_t stride,
+                    size_t n, size_t d, size_t g, uint32_t bits, float* out) {
+  const size_t group_bytes = 4 + g * bits / 8;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* c = codes + i * stride;
+    float s = 0;
+    for (size_t k = 0; k < d / g; ++k) {
+      const uint8_t* o = c + k * group_bytes;
+      const float dot = bits == 8 ? DotQ8(q + k * g, o + 4, g) : DotQ4(q + k * g, o + 4, g);
+      s += fp16::Load(o + 2) * qsum[k] + fp16::Load(o) * dot;
+    }
+    out[i] = s;
+  }
+}
+
+void QuantizePlanes(const float* y, size_t n, const float* bounds, uint32_t bits,
+                    uint8_t* planes) {
+  uint8_t idx[4096];
+  Nearest(y, n, bounds, (size_t{1} << bits) - 1, idx);
+  PackPlanes(idx, n, bits, planes);
+}
+
+void ScoreTurboQuant(const float* q, const float* sq, const uint8_t* codes, size_t stride,
+                     size_t n, size_t d, uint32_t bits, const float* lut, float qjl_scale,
+                     float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* c = codes + i * stride;
+    float s = bits ? LutDot(q, c + 2, d, bits, lut) : 0.f;
+    if (sq != nullptr) {
+      const uint8_t* sg = c + 2 + bits * d / 8;
+      s += fp16::Load(sg + d / 8) * qjl_scale * SignDot(sq, sg, d);
+    }
+    out[i] = fp16::Load(c) * s;
+  }
+}
+
 }  // namespace
 
 const Kernels& ScalarKernels() {
@@ -228,7 +237,8 @@ const Kernels& ScalarKernels() {
                             AxpyF32,   MinMax,    Quantize,    PackNibbles, DotQ8, DotQ4,
                             AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   Fwht,    Nearest,
                             PackPlanes, UnpackPlanes, LutDot,  LutAxpy,   Signs,   SignDot,
-                            SignAxpy,  Softmax};
+                            SignAxpy,  Softmax,   EncodeGroupwise, ScoreGroupwise,
+                            QuantizePlanes, ScoreTurboQuant};
   return k;
 }
 
