@@ -10,6 +10,7 @@
 #include "kvsim/error.h"
 #include "kvsim/kernels.h"
 #include "kvsim/model.h"
+#include "kvsim/probe.h"
 #include "kvsim/replay.h"
 #include "kvsim/report.h"
 #include "kvsim/strategy.h"
@@ -32,6 +33,8 @@ struct RunArgs {
   bool verbose = false;
   bool quiet = false;
   std::string kernels;
+  int64_t probe_requests = 16, probe_max_tokens = 2048, probe_heads = 4, probe_queries = 8;
+  std::string kv_dump;
 };
 
 // Progress on stderr, only when it is a terminal and the replay has run for a second.
@@ -88,6 +91,19 @@ void Run(const RunArgs& a) {
     run = Replay(*workload, strategies, budgets, options);
     options.progress = nullptr;
   }
+  ProbeOptions probe;
+  auto positive = [](int64_t v, const char* flag, int64_t max) {
+    if (v < 0 || v > max) {
+      throw Error(std::string(flag) + " must be in 0.." + std::to_string(max) + ", got " + std::to_string(v));
+    }
+    return static_cast<size_t>(v);
+  };
+  probe.requests = positive(a.probe_requests, "--probe-requests", 100000);
+  probe.max_tokens = positive(a.probe_max_tokens, "--probe-max-tokens", 1 << 22);
+  probe.heads = positive(a.probe_heads, "--probe-heads", 4096);
+  probe.queries = positive(a.probe_queries, "--probe-queries", 4096);
+  probe.kv_dump = a.kv_dump;
+  ProbeAttention(*workload, probe, options, &run);
 
   RunContext context{ActiveKernels().name, CommandLine()};
   if (!a.json.empty()) {
@@ -127,6 +143,17 @@ void AddRunCommand(CLI::App& app) {
   cmd->add_flag("-v,--verbose", args->verbose, "Also print hit rates by turn and by session");
   cmd->add_flag("-q,--quiet", args->quiet, "Print no table (with --json)");
   cmd->add_option("--kernels", args->kernels, "Force a kernel set: scalar, sse4, avx2, avx512");
+  cmd->add_option("--probe-requests", args->probe_requests,
+                  "Requests sampled for the attention-error probe of lossy codecs (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--probe-max-tokens", args->probe_max_tokens, "Context cap per probed request")
+      ->capture_default_str();
+  cmd->add_option("--probe-heads", args->probe_heads, "(layer, KV head) pairs per probed request")
+      ->capture_default_str();
+  cmd->add_option("--probe-queries", args->probe_queries, "Queries per probed head")
+      ->capture_default_str();
+  cmd->add_option("--kv-dump", args->kv_dump,
+                  "Probe with real tensors: a directory with keys.npy, values.npy, queries.npy");
   cmd->footer(
       "Examples:\n"
       "  kvsim run workloads/support_chat.json\n"

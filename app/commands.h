@@ -13,6 +13,7 @@ void AddStrategiesCommand(CLI::App& app);
 void AddInspectCommand(CLI::App& app);
 void AddGenCommand(CLI::App& app);
 void AddCodecsCommand(CLI::App& app);
+void AddAttentionCommand(CLI::App& app);
 
 // The full command line, for reports.
 const std::vector<std::string>& CommandLine();

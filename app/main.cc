@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   kvsim::cli::AddGenCommand(app);
   kvsim::cli::AddStrategiesCommand(app);
   kvsim::cli::AddCodecsCommand(app);
+  kvsim::cli::AddAttentionCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

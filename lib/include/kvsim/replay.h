@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kvsim/attention.h"
 #include "kvsim/budget.h"
 #include "kvsim/model.h"
 #include "kvsim/strategy.h"
@@ -43,6 +44,7 @@ struct RowResult {
   std::vector<ClassStats> by_turn;     // [turn - 1]
   std::vector<ClassStats> by_session;  // [session], when the workload has sessions
   std::vector<uint64_t> hits;          // per request, when RunOptions::record_hits
+  std::optional<AttentionSummary> attention;  // lossy codecs, when probed
 };
 
 struct RunOptions {

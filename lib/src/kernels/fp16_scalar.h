@@ -7,9 +7,19 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__F16C__)
+#include <immintrin.h>
+#endif
+
 namespace kvsim::fp16 {
+// Internal linkage: translation units compiled with F16C use the instruction, the others the
+// bit-exact software conversion; both round to nearest even, so they agree on every input.
+namespace {
 
 inline uint16_t FromFloat(float f) {
+#if defined(__F16C__)
+  return static_cast<uint16_t>(_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT));
+#endif
   uint32_t x;
   std::memcpy(&x, &f, 4);
   const uint32_t sign = (x >> 16) & 0x8000u;
@@ -39,6 +49,9 @@ inline uint16_t FromFloat(float f) {
 }
 
 inline float ToFloat(uint16_t h) {
+#if defined(__F16C__)
+  return _cvtsh_ss(h);
+#endif
   const uint32_t sign = (uint32_t{h} & 0x8000u) << 16;
   const uint32_t e = (h >> 10) & 0x1f;
   const uint32_t m = h & 0x3ffu;
@@ -95,4 +108,5 @@ inline void GroupHeader(float mn, float mx, uint32_t max_code, uint8_t* out, flo
   *inv_scale = s > 0 ? 1.f / s : 0.f;
 }
 
+}  // namespace
 }  // namespace kvsim::fp16

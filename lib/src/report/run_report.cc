@@ -102,7 +102,7 @@ ojson RunToJson(const WorkloadInfo& info, const RunResult& run, const RunOptions
                      {"bytes_per_token", {{"hot", r.cost.hot_bytes}, {"cold", r.cost.cold_bytes}}}};
     row["compression_ratio"] = r.compression_ratio;
     row["bits_per_channel"] = r.bits_per_channel;
-    row["attention"] = nullptr;
+    row["attention"] = r.attention ? r.attention->ToJson() : ojson(nullptr);
     ojson turns = ojson::array();
     for (size_t t = 0; t < r.by_turn.size(); ++t) {
       turns.push_back(ClassJson("turn", t + 1, r.by_turn[t]));
@@ -135,20 +135,50 @@ void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult&
       << options.model.kv_heads << " KV heads x " << options.model.head_dim << " dims, "
       << FormatBytes(static_cast<double>(options.model.fp16_bytes_per_token()))
       << " per token at fp16\n\n";
-  TextTable table({"strategy", "budget", "hit rate", "hit / prompt tokens", "prefill", "req hit",
-                   "evictions", "peak tokens", "peak bytes", "of budget", "compr."});
+  bool probed = false;
+  for (const RowResult& r : run.rows) probed = probed || r.attention.has_value();
+  std::vector<std::string> header = {"strategy", "budget", "hit rate", "hit / prompt tokens",
+                                     "prefill", "req hit", "evictions", "peak tokens",
+                                     "peak bytes", "of budget", "compr."};
+  if (probed) {
+    for (const char* h : {"bits/ch", "attn rel-L2", "p99", "cosine", "top-8", "KL"}) header.push_back(h);
+  }
+  TextTable table(header);
   for (const RowResult& r : run.rows) {
     std::string share = "-";
     if (r.budget.bytes) share = Percent(Rate(r.peak_bytes, *r.budget.bytes));
     if (r.budget.tokens) share = Percent(Rate(r.peak_tokens, *r.budget.tokens));
-    table.Add({r.strategy.text, BudgetText(r), Percent(Rate(r.hit_tokens, r.prompt_tokens), 2),
-               FormatCount(double(r.hit_tokens)) + " / " + FormatCount(double(r.prompt_tokens)),
-               FormatCount(double(r.prompt_tokens - r.hit_tokens)),
-               std::to_string(r.hit_requests) + "/" + std::to_string(r.requests),
-               std::to_string(r.evictions), FormatCount(double(r.peak_tokens)),
-               FormatBytes(double(r.peak_bytes)), share, Fixed(r.compression_ratio, 2) + "x"});
+    std::vector<std::string> row = {
+        r.strategy.text, BudgetText(r), Percent(Rate(r.hit_tokens, r.prompt_tokens), 2),
+        FormatCount(double(r.hit_tokens)) + " / " + FormatCount(double(r.prompt_tokens)),
+        FormatCount(double(r.prompt_tokens - r.hit_tokens)),
+        std::to_string(r.hit_requests) + "/" + std::to_string(r.requests),
+        std::to_string(r.evictions), FormatCount(double(r.peak_tokens)),
+        FormatBytes(double(r.peak_bytes)), share, Fixed(r.compression_ratio, 2) + "x"};
+    if (probed) {
+      row.push_back(Fixed(r.bits_per_channel, 2));
+      if (r.attention) {
+        const AttentionSummary& a = *r.attention;
+        for (const std::string& v : {Fixed(a.rel_l2_mean, 4), Fixed(a.rel_l2_p99, 4),
+                                     Fixed(a.cosine_mean, 4), Percent(a.top8_mean, 1),
+                                     Fixed(a.kl_mean, 5)}) {
+          row.push_back(v);
+        }
+      } else {
+        for (int i = 0; i < 5; ++i) row.push_back("exact");
+      }
+    }
+    table.Add(row);
   }
   table.Print(out, 2);
+  for (const RowResult& r : run.rows) {
+    if (!r.attention) continue;
+    const AttentionSummary& a = *r.attention;
+    out << "\nattention error: " << a.cases << " cases (" << a.source << " KV), " << a.queries
+        << " queries over " << a.tokens_probed << " context tokens; mean attention entropy "
+        << Fixed(a.entropy_mean, 2) << " nats (uniform over the context would be higher, one-hot 0)\n";
+    break;
+  }
   if (!verbose) return;
   for (const RowResult& r : run.rows) {
     out << "\n" << r.strategy.text << " @ " << BudgetText(r) << ": by turn\n";

@@ -1,0 +1,159 @@
+// `kvsim attention`: attention error of codecs at chosen context lengths, without a workload.
+#include <chrono>
+#include <iostream>
+
+#include "commands.h"
+#include "kvsim/attention.h"
+#include "kvsim/error.h"
+#include "kvsim/generator.h"
+#include "kvsim/kernels.h"
+#include "kvsim/report.h"
+#include "kvsim/strategy.h"
+#include "report/text_table.h"
+
+namespace kvsim::cli {
+namespace {
+
+struct AttentionArgs {
+  std::vector<std::string> codecs;
+  std::vector<int64_t> contexts = {512, 4096, 32768};
+  int64_t heads = 8, queries = 32, head_dim = 128, kv_heads = 8, seed = 42;
+  std::string kv_dump, json, kernels;
+};
+
+std::vector<std::string> SplitCodecs(const std::vector<std::string>& args) {
+  // As --strategy lists: an item k=v continues the options of the item before it.
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    size_t pos = 0;
+    while (pos <= arg.size()) {
+      size_t comma = arg.find(',', pos);
+      if (comma == std::string::npos) comma = arg.size();
+      const std::string item = arg.substr(pos, comma - pos);
+      pos = comma + 1;
+      const size_t eq = item.find('=');
+      if (eq != std::string::npos && item.substr(0, eq).find(':') == std::string::npos && !out.empty()) {
+        out.back() += (out.back().find(':') == std::string::npos ? ":" : ",") + item;
+      } else {
+        out.push_back(item);
+      }
+    }
+  }
+  return out;
+}
+
+void Attention(const AttentionArgs& a) {
+  if (!a.kernels.empty()) ForceKernels(a.kernels);
+  std::vector<std::string> specs = a.codecs.empty()
+      ? std::vector<std::string>{"fp16", "q8", "q4", "two-tier", "turboquant:key_bits=3,value_bits=3",
+                                 "turboquant", "turboquant:key_mode=mse"}
+      : SplitCodecs(a.codecs);
+  if (a.heads < 1 || a.heads > 4096 || a.queries < 1 || a.queries > 4096) {
+    throw Error("--heads and --queries must be in 1..4096");
+  }
+  for (int64_t c : a.contexts) {
+    if (c < 1 || c > (int64_t{1} << 22)) throw Error("--context values must be in 1..4194304");
+  }
+  std::unique_ptr<KvSource> source =
+      a.kv_dump.empty() ? NewSyntheticKv(static_cast<uint32_t>(a.head_dim),
+                                         static_cast<uint32_t>(a.kv_heads), static_cast<uint64_t>(a.seed))
+                        : LoadKvDump(a.kv_dump);
+  const uint32_t d = source->head_dim();
+  std::vector<std::unique_ptr<KvCodec>> codecs;
+  for (const auto& spec : specs) {
+    const Strategy s = ParseStrategy("radix+" + spec);
+    codecs.push_back(MakeCodec(s.codec, s.codec_options, d, static_cast<uint64_t>(a.seed)));
+  }
+  nlohmann::ordered_json doc;
+  doc["kvsim"] = {{"version", KvsimVersion()}, {"kernels", ActiveKernels().name}};
+  doc["seed"] = a.seed;
+  doc["source"] = source->name();
+  doc["head_dim"] = d;
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  TextTable t({"codec", "context", "bits/ch", "rel-L2 mean", "p99", "cosine min", "top-8", "KL",
+               "score RMSE", "entropy", "seconds"});
+  Rng rng(static_cast<uint64_t>(a.seed));
+  for (int64_t ctx : a.contexts) {
+    const size_t n = std::min<size_t>(static_cast<size_t>(ctx), source->max_tokens());
+    std::vector<Token> tokens(n);
+    for (auto& tok : tokens) tok = static_cast<Token>(rng.Next() & 0x7fffffff);
+    std::vector<AttentionCase> cases;
+    std::vector<ExactAttention> exact;
+    for (int64_t h = 0; h < a.heads; ++h) {
+      cases.push_back(source->Case(tokens, static_cast<uint32_t>(h / source->kv_heads()),
+                                   static_cast<uint32_t>(h % source->kv_heads()),
+                                   static_cast<size_t>(a.queries), rng.Next()));
+      exact.push_back(ComputeExact(cases.back()));
+    }
+    for (size_t ci = 0; ci < codecs.size(); ++ci) {
+      const auto start = std::chrono::steady_clock::now();
+      std::vector<AttentionSample> samples;
+      for (size_t h = 0; h < cases.size(); ++h) {
+        AttentionCase& c = cases[h];
+        const uint64_t tail = codecs[ci]->tail();
+        c.hot_from = tail == kNoTail ? 0 : (c.n > tail ? c.n - tail : 0);
+        codecs[ci]->Calibrate(c.keys.data(), c.values.data(), c.n);
+        EvaluateCase(c, exact[h], *codecs[ci], &samples);
+      }
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const AttentionSummary s = Summarize(samples, source->name(), cases.size(), n * cases.size());
+      // Effective bits: from bytes actually written for this context (two-tier mixes tiers).
+      const uint64_t tail = codecs[ci]->tail();
+      const size_t hot = tail == kNoTail ? n : std::min<size_t>(n, tail);
+      auto bytes = [&](Tier tier) {
+        std::vector<float> x(d, 0.5f);
+        std::vector<uint8_t> out(codecs[ci]->key(tier).max_encoded_bytes() +
+                                 codecs[ci]->value(tier).max_encoded_bytes());
+        return double(codecs[ci]->key(tier).Encode(x.data(), out.data()) +
+                      codecs[ci]->value(tier).Encode(x.data(), out.data()));
+      };
+      const double bits = (bytes(Tier::kHot) * double(hot) + bytes(Tier::kCold) * double(n - hot)) *
+                          8 / (2.0 * d * double(n));
+      t.Add({specs[ci], std::to_string(n), Fixed(bits, 2), Fixed(s.rel_l2_mean, 5),
+             Fixed(s.rel_l2_p99, 5), Fixed(s.cosine_min, 5), Percent(s.top8_mean, 1),
+             Fixed(s.kl_mean, 6), Fixed(s.score_rmse_mean, 4), Fixed(s.entropy_mean, 2),
+             Fixed(secs, 2)});
+      nlohmann::ordered_json row = s.ToJson();
+      row["codec"] = specs[ci];
+      row["context"] = n;
+      row["bits_per_channel"] = bits;
+      results.push_back(row);
+    }
+  }
+  doc["results"] = results;
+  if (!a.json.empty()) WriteFileAtomically(a.json, doc.dump(2) + "\n");
+  std::cout << source->name() << " KV, d = " << d << ", " << a.heads << " heads x " << a.queries
+            << " queries per context, kernels " << ActiveKernels().name << "\n\n";
+  t.Print(std::cout);
+  std::cout << "\nrel-L2: ||o~ - o|| / ||o|| of the attention output. top-8: share of the 8 largest "
+               "exact weights among the\n8 largest estimated. KL: KL(p || p~) of the weights. "
+               "entropy: of the exact weights, in nats.\n";
+}
+
+}  // namespace
+
+void AddAttentionCommand(CLI::App& app) {
+  auto a = std::make_shared<AttentionArgs>();
+  auto* cmd = app.add_subcommand("attention", "Attention error of codecs by context length");
+  cmd->add_option("--codec", a->codecs, "Codecs, comma-separated: CODEC[:k=v,...]");
+  cmd->add_option("--context", a->contexts, "Context lengths, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--heads", a->heads, "Heads per context")->capture_default_str();
+  cmd->add_option("--queries", a->queries, "Queries per head")->capture_default_str();
+  cmd->add_option("--head-dim", a->head_dim, "Synthetic KV: head dimension")->capture_default_str();
+  cmd->add_option("--kv-heads", a->kv_heads, "Synthetic KV: KV heads")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
+  cmd->add_option("--kv-dump", a->kv_dump, "Directory with keys.npy, values.npy, queries.npy");
+  cmd->add_option("--json", a->json, "Also write the results as JSON");
+  cmd->add_option("--kernels", a->kernels, "Force a kernel set: scalar, sse4, avx2, avx512");
+  cmd->footer(
+      "Examples:\n"
+      "  kvsim attention\n"
+      "  kvsim attention --codec q8,q4,turboquant:key_bits=3,value_bits=3 --context 512,4096,32768\n"
+      "  kvsim attention --kv-dump dump/ --context 1024");
+  cmd->callback([a] { Attention(*a); });
+}
+
+}  // namespace kvsim::cli

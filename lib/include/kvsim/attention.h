@@ -1,0 +1,108 @@
+// Attention error: what a codec's stored bytes cost in attention, against exact fp32 attention.
+//
+// An AttentionCase is one head's context (keys and values, [n][d]) plus queries at the next
+// position. EvaluateCase encodes the context with a codec exactly as a cache would hold it
+// (two-tier: positions >= hot_from in the hot tier), scores the queries against the encoded keys
+// and sums the encoded values through the codec's kernels, and compares with attention computed
+// in double precision from the exact vectors.
+//
+// KV comes from a KvSource: SyntheticKv (seeded, prefix-dependent, with the statistics that make
+// KV compression hard) or NpyKvDump (tensors a user dumped from a real model).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kvsim/codec.h"
+#include "kvsim/token.h"
+
+namespace kvsim {
+
+struct AttentionCase {
+  size_t n = 0;   // context tokens
+  size_t d = 0;   // head_dim
+  size_t m = 0;   // queries
+  std::vector<float> keys, values;  // [n][d]
+  std::vector<float> queries;       // [m][d]
+  size_t hot_from = 0;              // two-tier: positions >= hot_from are hot
+};
+
+// Per query.
+struct AttentionSample {
+  double output_rel_l2 = 0;  // ||o~ - o|| / ||o||
+  double output_cosine = 0;
+  double score_rmse = 0;     // RMS error of the scaled logits q.k / sqrt(d)
+  double weights_kl = 0;     // KL(p || p~)
+  double top8_recall = 0;    // share of the 8 largest exact weights among the 8 largest estimated
+  double entropy = 0;        // of the exact weights, in nats
+};
+
+struct AttentionSummary {
+  std::string source;
+  uint64_t cases = 0, queries = 0, tokens_probed = 0;
+  double rel_l2_mean = 0, rel_l2_p99 = 0;
+  double cosine_mean = 0, cosine_min = 0;
+  double score_rmse_mean = 0;
+  double kl_mean = 0;
+  double top8_mean = 0;
+  double entropy_mean = 0;
+
+  nlohmann::ordered_json ToJson() const;
+};
+
+// Exact attention of a case: logits in fp32 dot products, softmax and outputs in double.
+struct ExactAttention {
+  std::vector<double> logits, weights;  // [m][n], logits scaled by 1/sqrt(d)
+  std::vector<double> outputs;          // [m][d]
+};
+ExactAttention ComputeExact(const AttentionCase& c);
+
+// Appends one sample per query. `codec` may be calibrated (Calibrate) by the caller first.
+void EvaluateCase(const AttentionCase& c, const ExactAttention& exact, const KvCodec& codec,
+                  std::vector<AttentionSample>* out);
+
+AttentionSummary Summarize(const std::vector<AttentionSample>& samples, std::string source,
+                           uint64_t cases, uint64_t tokens);
+
+class KvSource {
+ public:
+  virtual ~KvSource() = default;
+  virtual std::string name() const = 0;
+  virtual uint32_t head_dim() const = 0;
+  virtual uint32_t kv_heads() const = 0;
+  // The most context tokens it can provide (synthetic: unlimited).
+  virtual size_t max_tokens() const = 0;
+  // One case: the KV of `tokens` (only their count matters for a dump) for one (layer, kv head),
+  // and `queries` queries at the next position.
+  virtual AttentionCase Case(TokenSpan tokens, uint32_t layer, uint32_t kv_head,
+                             size_t queries, uint64_t seed) const = 0;
+};
+
+// Synthetic KV: keys with per-channel scales and offsets and a few outlier channels of much
+// larger magnitude, rotary position embedding (base 10000) on keys and queries, near-isotropic
+// values, and queries aimed at a few tokens on top of a broad component. A token's vectors
+// depend on the hash of its whole prefix, so requests sharing a prefix share those vectors.
+std::unique_ptr<KvSource> NewSyntheticKv(uint32_t head_dim, uint32_t kv_heads, uint64_t seed);
+
+// A directory of NumPy .npy files: keys.npy and values.npy [tokens, kv_heads, head_dim] and
+// queries.npy [queries, heads, head_dim], float32 or float16; heads a multiple of kv_heads
+// (grouped-query attention: query head h reads kv head h / (heads / kv_heads)). Throws Error.
+std::unique_ptr<KvSource> LoadKvDump(const std::string& dir);
+
+// A NumPy array read whole (float32 or float16, C order), converted to float32.
+struct NpyArray {
+  std::vector<size_t> shape;
+  std::string dtype;  // "<f4" or "<f2"
+  std::vector<float> data;
+};
+NpyArray ReadNpy(const std::string& path);
+// Writes a float32 (or, with half = true, float16) array; for tests and tools.
+void WriteNpy(const std::string& path, const std::vector<size_t>& shape,
+              const std::vector<float>& data, bool half = false);
+
+}  // namespace kvsim

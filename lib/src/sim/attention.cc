@@ -1,0 +1,175 @@
+// EvaluateCase and Summarize (see kvsim/attention.h). The exact side is computed in double
+// precision from the original vectors; the estimated side goes through the codec's own Score
+// and Accumulate (the SIMD kernels on the encoded bytes) and the softmax kernel.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "kvsim/attention.h"
+#include "kvsim/kernels.h"
+
+namespace kvsim {
+namespace {
+
+// Encoded vectors of one tier: [count][stride].
+struct Encoded {
+  const VectorCodec* codec = nullptr;
+  size_t stride = 0, count = 0;
+  std::vector<uint8_t> bytes;
+
+  void Fill(const VectorCodec& c, const float* x, size_t from, size_t to, size_t d) {
+    codec = &c;
+    stride = c.max_encoded_bytes();
+    count = to - from;
+    bytes.resize(count * stride);
+    for (size_t i = 0; i < count; ++i) c.Encode(x + (from + i) * d, bytes.data() + i * stride);
+  }
+};
+
+std::vector<size_t> Top(const std::vector<double>& w, size_t k) {
+  std::vector<size_t> idx(w.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  k = std::min(k, idx.size());
+  std::partial_sort(idx.begin(), idx.begin() + static_cast<long>(k), idx.end(),
+                    [&](size_t a, size_t b) { return w[a] > w[b] || (w[a] == w[b] && a < b); });
+  idx.resize(k);
+  std::sort(idx.begin(), idx.end());
+  return idx;
+}
+
+}  // namespace
+
+ExactAttention ComputeExact(const AttentionCase& c) {
+  const size_t n = c.n, d = c.d;
+  ExactAttention e;
+  e.logits.resize(c.m * n);
+  e.weights.resize(c.m * n);
+  e.outputs.assign(c.m * d, 0.0);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(d));
+  const Kernels& k = ActiveKernels();
+  for (size_t qi = 0; qi < c.m; ++qi) {
+    const float* q = c.queries.data() + qi * d;
+    double* logits = e.logits.data() + qi * n;
+    double* p = e.weights.data() + qi * n;
+    double* o = e.outputs.data() + qi * d;
+    double mx = -1e300;
+    for (size_t i = 0; i < n; ++i) {
+      logits[i] = k.dot_f32(q, c.keys.data() + i * d, d) * scale;  // fp32 dot products
+      mx = std::max(mx, logits[i]);
+    }
+    double z = 0;
+    for (size_t i = 0; i < n; ++i) z += (p[i] = std::exp(logits[i] - mx));
+    for (size_t i = 0; i < n; ++i) {
+      p[i] /= z;
+      const float* v = c.values.data() + i * d;
+      for (size_t j = 0; j < d; ++j) o[j] += p[i] * v[j];
+    }
+  }
+  return e;
+}
+
+void EvaluateCase(const AttentionCase& c, const ExactAttention& e, const KvCodec& codec,
+                  std::vector<AttentionSample>* out) {
+  const size_t n = c.n, d = c.d;
+  if (n == 0 || c.m == 0) return;
+  const size_t hot = std::min(c.hot_from, n);
+  // Cold tier: positions [0, hot); hot tier: [hot, n). Untiered codecs are the same either way.
+  Encoded kc, vc, kh, vh;
+  kc.Fill(codec.key(Tier::kCold), c.keys.data(), 0, hot, d);
+  vc.Fill(codec.value(Tier::kCold), c.values.data(), 0, hot, d);
+  kh.Fill(codec.key(Tier::kHot), c.keys.data(), hot, n, d);
+  vh.Fill(codec.value(Tier::kHot), c.values.data(), hot, n, d);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(d));
+  const Kernels& k = ActiveKernels();
+  std::vector<float> est(n), acc(d);
+  for (size_t qi = 0; qi < c.m; ++qi) {
+    const float* q = c.queries.data() + qi * d;
+    const double* exact = e.logits.data() + qi * n;
+    const double* p = e.weights.data() + qi * n;
+    const double* o = e.outputs.data() + qi * d;
+    // From the stored bytes, through the kernels.
+    if (kc.count) kc.codec->Score(q, kc.bytes.data(), kc.stride, kc.count, est.data());
+    if (kh.count) kh.codec->Score(q, kh.bytes.data(), kh.stride, kh.count, est.data() + hot);
+    const float fscale = static_cast<float>(scale);
+    for (size_t i = 0; i < n; ++i) est[i] *= fscale;
+    AttentionSample s;
+    double se = 0;
+    for (size_t i = 0; i < n; ++i) se += (est[i] - exact[i]) * (est[i] - exact[i]);
+    s.score_rmse = std::sqrt(se / static_cast<double>(n));
+    k.softmax(est.data(), n);  // est now holds the estimated weights
+    std::fill(acc.begin(), acc.end(), 0.f);
+    if (vc.count) vc.codec->Accumulate(est.data(), vc.bytes.data(), vc.stride, vc.count, acc.data());
+    if (vh.count) vh.codec->Accumulate(est.data() + hot, vh.bytes.data(), vh.stride, vh.count, acc.data());
+    double diff = 0, on = 0, an = 0, dot = 0;
+    for (size_t j = 0; j < d; ++j) {
+      diff += (acc[j] - o[j]) * (acc[j] - o[j]);
+      on += o[j] * o[j];
+      an += double(acc[j]) * acc[j];
+      dot += o[j] * acc[j];
+    }
+    s.output_rel_l2 = on > 0 ? std::sqrt(diff / on) : std::sqrt(diff);
+    s.output_cosine = on > 0 && an > 0 ? dot / std::sqrt(on * an) : (diff == 0 ? 1.0 : 0.0);
+    std::vector<double> pe(n), pw(p, p + n);
+    for (size_t i = 0; i < n; ++i) {
+      pe[i] = est[i];
+      if (p[i] > 0) {
+        s.weights_kl += p[i] * std::log(p[i] / std::max(pe[i], 1e-300));
+        s.entropy -= p[i] * std::log(p[i]);
+      }
+    }
+    s.weights_kl = std::max(0.0, s.weights_kl);
+    const auto a = Top(pw, 8), b = Top(pe, 8);
+    std::vector<size_t> both;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+    s.top8_recall = static_cast<double>(both.size()) / static_cast<double>(a.size());
+    out->push_back(s);
+  }
+}
+
+AttentionSummary Summarize(const std::vector<AttentionSample>& samples, std::string source,
+                           uint64_t cases, uint64_t tokens) {
+  AttentionSummary s;
+  s.source = std::move(source);
+  s.cases = cases;
+  s.tokens_probed = tokens;
+  s.queries = samples.size();
+  if (samples.empty()) return s;
+  std::vector<double> rel;
+  s.cosine_min = 1;
+  for (const auto& x : samples) {
+    rel.push_back(x.output_rel_l2);
+    s.rel_l2_mean += x.output_rel_l2;
+    s.cosine_mean += x.output_cosine;
+    s.cosine_min = std::min(s.cosine_min, x.output_cosine);
+    s.score_rmse_mean += x.score_rmse;
+    s.kl_mean += x.weights_kl;
+    s.top8_mean += x.top8_recall;
+    s.entropy_mean += x.entropy;
+  }
+  const double n = static_cast<double>(samples.size());
+  s.rel_l2_mean /= n;
+  s.cosine_mean /= n;
+  s.score_rmse_mean /= n;
+  s.kl_mean /= n;
+  s.top8_mean /= n;
+  s.entropy_mean /= n;
+  std::sort(rel.begin(), rel.end());
+  const size_t k = static_cast<size_t>(std::ceil(0.99 * n));
+  s.rel_l2_p99 = rel[std::clamp<size_t>(k, 1, rel.size()) - 1];
+  return s;
+}
+
+nlohmann::ordered_json AttentionSummary::ToJson() const {
+  return {{"source", source},
+          {"cases", cases},
+          {"queries", queries},
+          {"tokens_probed", tokens_probed},
+          {"output_rel_l2", {{"mean", rel_l2_mean}, {"p99", rel_l2_p99}}},
+          {"output_cosine", {{"mean", cosine_mean}, {"min", cosine_min}}},
+          {"score_rmse", score_rmse_mean},
+          {"weights_kl", {{"mean", kl_mean}}},
+          {"top8_recall", top8_mean},
+          {"attention_entropy", entropy_mean}};
+}
+
+}  // namespace kvsim
