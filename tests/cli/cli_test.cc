@@ -149,6 +149,35 @@ TEST_CASE("custom model dimensions change bytes per token") {
   CHECK(doc["model"]["fp16_bytes_per_token"] == 2 * 2 * 4 * 64 * 2);
 }
 
+TEST_CASE("run probes attention error for lossy codecs; attention prints codec x context") {
+  testing::TempDir dir;
+  const std::string json = dir.Path("a.json");
+  Result r = Kvsim(std::string("run ") + kDefault +
+                   " --strategy radix+fp32,turboquant,two-tier --budget 25% --probe-requests 4 --json " + json);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("attn rel-L2") != std::string::npos);
+  const auto doc = nlohmann::json::parse(Slurp(json));
+  CHECK(doc["results"][0]["attention"].is_null());  // fp32 is lossless
+  for (int i = 1; i <= 2; ++i) {
+    const auto& a = doc["results"][i]["attention"];
+    REQUIRE(a.is_object());
+    for (const char* f : {"output_rel_l2", "output_cosine", "score_rmse", "weights_kl",
+                          "top8_recall", "tokens_probed", "attention_entropy"}) {
+      CHECK_MESSAGE(a.contains(f), f);
+    }
+    CHECK(a["output_rel_l2"]["mean"].get<double>() > 0);
+    CHECK(a["tokens_probed"].get<uint64_t>() > 0);
+  }
+  r = Kvsim("attention --codec q8,turboquant:key_bits=3,value_bits=3 --context 128,256 --heads 2 --queries 4");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("turboquant:key_bits=3,value_bits=3") != std::string::npos);
+  r = Kvsim("attention --kv-dump /nonexistent");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("/nonexistent/keys.npy: cannot open") != std::string::npos);
+  r = Kvsim(std::string("run ") + kDefault + " --strategy turboquant --kv-dump /nonexistent");
+  CHECK(r.code == 2);
+}
+
 TEST_CASE("gen writes the same bytes for the same seed; inspect describes a workload") {
   testing::TempDir dir;
   const std::string a = dir.Path("a.json");

@@ -55,7 +55,8 @@ struct AttentionSummary {
   nlohmann::ordered_json ToJson() const;
 };
 
-// Exact attention of a case: logits in fp32 dot products, softmax and outputs in double.
+// Exact fp32 attention of a case from the original vectors: fp32 dot products, the softmax
+// kernel and fp32 weighted sums (kept in double for the metrics).
 struct ExactAttention {
   std::vector<double> logits, weights;  // [m][n], logits scaled by 1/sqrt(d)
   std::vector<double> outputs;          // [m][d]
