@@ -113,7 +113,8 @@ TEST_CASE("replaying a workload twice in a row: the second pass hits") {
                                                   {"block-trie", 16},
                                                   {"block-trie:block_size=1", 1},
                                                   {"block-trie:block_size=3", 3},
-                                                  {"lru-buckets:max_entries=1000000", 1}};
+                                                  {"lru-buckets:max_entries=1000000", 1},
+                                                  {"belady", 16}};
   CHECK(std::size(cases) == IndexEntries().size() + 2);
   for (const auto& [index, b] : cases) {
     const auto hits = RunOne(*w, index, "inf").rows[0].hits;

@@ -131,3 +131,27 @@ TEST_CASE("default workload: radix, block-trie and lru-buckets equal their refer
 
 }  // namespace
 }  // namespace kvsim
+
+namespace kvsim {
+namespace {
+
+// Belady's MIN over blocks is the upper bound a planner compares LRU against: at the same block
+// size and budget it never hits less than block-trie in total, and unbounded they are equal.
+TEST_CASE("belady hits at least as much as block-trie's LRU at every budget") {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    auto w = RandomWorkload(seed, Shape(seed));
+    for (size_t b : {1, 4, 16}) {
+      const std::string bs = ":block_size=" + std::to_string(b);
+      CHECK(Hits(*w, "belady" + bs, "inf") == Hits(*w, "block-trie" + bs, "inf"));
+      for (uint64_t budget : {16, 64, 256}) {
+        uint64_t lru = 0, opt = 0;
+        for (uint64_t h : Hits(*w, "block-trie" + bs, Tok(budget))) lru += h;
+        for (uint64_t h : Hits(*w, "belady" + bs, Tok(budget))) opt += h;
+        CHECK_MESSAGE(opt >= lru, "seed " << seed << " block " << b << " budget " << budget);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kvsim

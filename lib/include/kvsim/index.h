@@ -36,8 +36,16 @@ class Index {
   virtual bool EvictOne() = 0;
 };
 
-// Creates the index `name` (a registry entry) with validated options.
-// REQUIRES: ledger outlives the index.
-std::unique_ptr<Index> MakeIndex(const std::string& name, const Options& options, Ledger* ledger);
+// What an index may know beyond its options. Only clairvoyant reference indexes (belady) read
+// the workload: they see the whole future, which no serving engine can.
+struct IndexContext {
+  const Workload* workload = nullptr;
+  bool cache_output = true;
+};
+
+// Creates the index `name` (a registry entry) with validated options. Throws Error.
+// REQUIRES: ledger (and context.workload) outlive the index; Tick = the request's number.
+std::unique_ptr<Index> MakeIndex(const std::string& name, const Options& options, Ledger* ledger,
+                                 const IndexContext& context = {});
 
 }  // namespace kvsim

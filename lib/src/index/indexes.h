@@ -10,6 +10,8 @@ namespace kvsim {
 std::unique_ptr<Index> NewRadixIndex(const Options& options, Ledger* ledger);
 std::unique_ptr<Index> NewBlockTrieIndex(const Options& options, Ledger* ledger);
 std::unique_ptr<Index> NewLruBucketsIndex(const Options& options, Ledger* ledger);
+std::unique_ptr<Index> NewBeladyIndex(const Options& options, Ledger* ledger,
+                                      const IndexContext& context);
 
 // mlx-lm's bucket balancing: which bucket (0 assistant, 1 user, 2 system) a pop takes from,
 // given the bucket sizes. -1 when all are empty.

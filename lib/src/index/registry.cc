@@ -12,7 +12,7 @@ using Type = OptionSpec::Type;
 
 struct IndexRow {
   RegistryEntry entry;
-  std::unique_ptr<Index> (*make)(const Options&, Ledger*);
+  std::unique_ptr<Index> (*make)(const Options&, Ledger*, const IndexContext&);
 };
 
 const std::vector<IndexRow>& Rows() {
@@ -20,17 +20,22 @@ const std::vector<IndexRow>& Rows() {
       {{"radix",
         "token-level radix tree, LRU leaf eviction (SGLang RadixAttention)",
         {}},
-       NewRadixIndex},
+       [](const Options& o, Ledger* l, const IndexContext&) { return NewRadixIndex(o, l); }},
       {{"block-trie",
         "full token blocks chained by hash, LRU over blocks, deepest first on ties (vLLM "
         "automatic prefix caching)",
         {{"block_size", Type::kInt, 16, 1, 1 << 20, {}, "tokens per block"}}},
-       NewBlockTrieIndex},
+       [](const Options& o, Ledger* l, const IndexContext&) { return NewBlockTrieIndex(o, l); }},
       {{"lru-buckets",
         "whole-sequence entries, exact/shorter/longer reuse, assistant/user/system LRU buckets "
         "(mlx-lm LRUPromptCache)",
         {{"max_entries", Type::kInt, 10, 1, 1000000, {}, "entries kept (mlx-lm --prompt-cache-size)"}}},
-       NewLruBucketsIndex},
+       [](const Options& o, Ledger* l, const IndexContext&) { return NewLruBucketsIndex(o, l); }},
+      {{"belady",
+        "clairvoyant reference: full blocks, evicts the block whose next use lies furthest in "
+        "the future, deepest first on ties (an upper bound for block-level LRU policies)",
+        {{"block_size", Type::kInt, 16, 1, 1 << 20, {}, "tokens per block"}}},
+       NewBeladyIndex},
   };
   return kRows;
 }
@@ -46,9 +51,10 @@ const std::vector<RegistryEntry>& IndexEntries() {
   return kEntries;
 }
 
-std::unique_ptr<Index> MakeIndex(const std::string& name, const Options& options, Ledger* ledger) {
+std::unique_ptr<Index> MakeIndex(const std::string& name, const Options& options, Ledger* ledger,
+                                 const IndexContext& context) {
   for (const auto& row : Rows()) {
-    if (row.entry.name == name) return row.make(options, ledger);
+    if (row.entry.name == name) return row.make(options, ledger, context);
   }
   throw Error("unknown index '" + name + "'");
 }

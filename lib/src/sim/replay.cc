@@ -24,9 +24,9 @@ void Count(std::vector<ClassStats>* v, size_t i, uint64_t prompt, uint64_t hit) 
 class Row {
  public:
   Row(const Strategy& strategy, const BudgetSpec& spec, const Budget& budget, const TokenCost& cost,
-      const RunOptions& options, bool by_session)
+      const RunOptions& options, bool by_session, const IndexContext& context)
       : ledger_(budget, cost),
-        index_(MakeIndex(strategy.index, strategy.index_options, &ledger_)),
+        index_(MakeIndex(strategy.index, strategy.index_options, &ledger_, context)),
         options_(options),
         by_session_(by_session) {
     result_.strategy = strategy;
@@ -97,7 +97,7 @@ uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
   options.model = ModelProfiles().front();
   options.cache_output = cache_output;
   Row row(UnboundedRadix(), ParseBudget("inf"), Budget{}, TokenCost{1, 1, kNoTail}, options,
-          false);
+          false, IndexContext{&workload, cache_output});
   auto stream = workload.Open();
   Tick now = 0;
   while (const Request* r = stream->Next()) row.Step(*r, now++);
@@ -120,14 +120,16 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
     const TokenCost cost = MeasureTokenCost(*codec, options.model, options.seed);
     for (const auto& spec : budgets) {
       const Budget budget = ResolveBudget(spec, run.working_set_tokens, fp16);
-      rows.push_back(std::make_unique<Row>(strategy, spec, budget, cost, options, by_session));
+      rows.push_back(std::make_unique<Row>(strategy, spec, budget, cost, options, by_session,
+                                           IndexContext{&workload, options.cache_output}));
       if (strategy.index == "radix" && rows.back()->unbounded()) ws_row = rows.back().get();
     }
   }
   std::unique_ptr<Row> shadow;
   if (!need_ws && ws_row == nullptr) {
     shadow = std::make_unique<Row>(UnboundedRadix(), ParseBudget("inf"), Budget{},
-                                   TokenCost{1, 1, kNoTail}, options, false);
+                                   TokenCost{1, 1, kNoTail}, options, false,
+                                   IndexContext{&workload, options.cache_output});
     ws_row = shadow.get();
   }
 
