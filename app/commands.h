@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,17 @@ void AddInspectCommand(CLI::App& app);
 void AddGenCommand(CLI::App& app);
 void AddCodecsCommand(CLI::App& app);
 void AddAttentionCommand(CLI::App& app);
+void AddSweepCommand(CLI::App& app);
+void AddMergeCommand(CLI::App& app);
+void AddCompareCommand(CLI::App& app);
+
+// Thrown by a command to end with a given exit code (compare: 1 on a regression).
+struct ExitWith {
+  int code;
+};
+
+// Reads a JSON file whole; throws Error naming the file.
+nlohmann::ordered_json ReadJsonFile(const std::string& path);
 
 // The full command line, for reports.
 const std::vector<std::string>& CommandLine();

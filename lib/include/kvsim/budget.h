@@ -24,7 +24,10 @@ struct BudgetSpec {
 
 // Parses one budget; throws Error naming the text.
 BudgetSpec ParseBudget(const std::string& text);
-// Parses a comma-separated list (several --budget flags may be given).
+// Parses a range: FROM..TO:xFACTOR (geometric, 1GiB..64GiB:x2) or FROM..TO:POINTS (evenly
+// spaced, both ends included, 1%..100%:10). Both ends of the same kind and unit.
+std::vector<BudgetSpec> ParseBudgetRange(const std::string& text);
+// Parses a comma-separated list of budgets and ranges (several --budget flags may be given).
 std::vector<BudgetSpec> ParseBudgetList(const std::vector<std::string>& args);
 
 // Resolves a spec to a budget for a workload whose working set is `working_set_tokens`.

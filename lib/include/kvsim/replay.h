@@ -26,6 +26,7 @@ struct ClassStats {
 };
 
 struct RowResult {
+  size_t point = 0;  // position in the run's strategy x budget grid (sweeps, shards, merges)
   Strategy strategy;
   BudgetSpec budget_spec;
   Budget budget;
@@ -52,6 +53,8 @@ struct RunOptions {
   uint64_t seed = 42;
   bool cache_output = true;   // false: --no-cache-output
   bool record_hits = false;   // fill RowResult::hits (tests)
+  std::optional<uint64_t> working_set_tokens;  // known already: skip the working-set pass
+  double prefill_tokens_per_second = 0;        // per GPU, for GPU-seconds saved (0: model's)
   // Called after every request of every row with (row, hit tokens, tokens held, bytes held);
   // may be empty. For invariant checks.
   std::function<void(size_t, uint64_t, uint64_t, uint64_t)> on_step;

@@ -71,15 +71,19 @@ ojson RunToJson(const WorkloadInfo& info, const RunResult& run, const RunOptions
                      {"output_tokens", info.output_tokens},
                      {"working_set_tokens", run.working_set_tokens}};
   const ModelProfile& m = options.model;
+  const double tps = options.prefill_tokens_per_second > 0 ? options.prefill_tokens_per_second
+                                                            : m.prefill_tokens_per_second;
   doc["model"] = {{"name", m.name},
                   {"layers", m.layers},
                   {"kv_heads", m.kv_heads},
                   {"head_dim", m.head_dim},
-                  {"fp16_bytes_per_token", m.fp16_bytes_per_token()}};
+                  {"fp16_bytes_per_token", m.fp16_bytes_per_token()},
+                  {"prefill_tokens_per_second", tps}};
   doc["cache_output"] = options.cache_output;
   ojson results = ojson::array();
   for (const RowResult& r : run.rows) {
     ojson row;
+    row["point"] = r.point;
     row["strategy"] = r.strategy.text;
     row["index"] = r.strategy.index;
     row["codec"] = r.strategy.codec;
@@ -94,6 +98,9 @@ ojson RunToJson(const WorkloadInfo& info, const RunResult& run, const RunOptions
     row["requests"] = r.requests;
     row["hit_requests"] = r.hit_requests;
     row["request_hit_rate"] = Rate(r.hit_requests, r.requests);
+    row["prefill_gpu_seconds_saved"] = tps > 0 ? static_cast<double>(r.hit_tokens) / tps : 0.0;
+    row["prefill_gpu_seconds"] =
+        tps > 0 ? static_cast<double>(r.prompt_tokens - r.hit_tokens) / tps : 0.0;
     row["evictions"] = r.evictions;
     row["memory"] = {{"peak_tokens", r.peak_tokens},
                      {"peak_bytes", r.peak_bytes},

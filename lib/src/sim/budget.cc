@@ -1,7 +1,9 @@
 // Budget parsing with exact decimal arithmetic (see kvsim/budget.h).
 #include "kvsim/budget.h"
 
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 #include "kvsim/error.h"
@@ -93,6 +95,65 @@ BudgetSpec ParseBudget(const std::string& raw) {
               "or a percentage of the working set (25%)");
 }
 
+namespace {
+
+// "12.5" for 12.5, at most 4 decimals, no trailing zeros.
+std::string Decimal(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  std::string s = buf;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+// The number and unit of a budget text ("1.5GiB" -> 1.5, "GiB").
+void SplitUnit(const std::string& text, double* value, std::string* unit) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  *value = std::atof(text.substr(0, i).c_str());
+  *unit = text.substr(i);
+}
+
+}  // namespace
+
+std::vector<BudgetSpec> ParseBudgetRange(const std::string& text) {
+  const std::string bad = "budget range '" + text + "': ";
+  const size_t dots = text.find("..");
+  const size_t colon = text.rfind(':');
+  if (dots == std::string::npos || colon == std::string::npos || colon < dots) {
+    throw Error(bad + "expected FROM..TO:xFACTOR (1GiB..64GiB:x2) or FROM..TO:POINTS (1%..100%:10)");
+  }
+  const BudgetSpec from = ParseBudget(text.substr(0, dots));
+  const BudgetSpec to = ParseBudget(text.substr(dots + 2, colon - dots - 2));
+  if (from.kind != to.kind || from.kind == BudgetSpec::Kind::kInf) {
+    throw Error(bad + "both ends must be budgets of the same kind (tokens, bytes or %)");
+  }
+  double a, b;
+  std::string unit_a, unit_b;
+  SplitUnit(from.text, &a, &unit_a);
+  SplitUnit(to.text, &b, &unit_b);
+  if (unit_a != unit_b) throw Error(bad + "both ends must use the same unit");
+  if (!(b >= a)) throw Error(bad + "TO must not be below FROM");
+  std::vector<double> values;
+  const std::string step = text.substr(colon + 1);
+  if (!step.empty() && step[0] == 'x') {
+    const double f = std::atof(step.c_str() + 1);
+    if (!(f > 1.0) || f > 1e6) throw Error(bad + "the factor after 'x' must be above 1");
+    for (double v = a; v <= b * (1 + 1e-9) && values.size() <= 1000; v *= f) values.push_back(v);
+  } else {
+    const long points = std::atol(step.c_str());
+    if (points < 2 || points > 1000 || step.find_first_not_of("0123456789") != std::string::npos) {
+      throw Error(bad + "expected 2..1000 points after ':' (or xFACTOR)");
+    }
+    for (long i = 0; i < points; ++i) values.push_back(a + (b - a) * double(i) / double(points - 1));
+  }
+  if (values.size() > 1000) throw Error(bad + "more than 1000 points");
+  std::vector<BudgetSpec> out;
+  for (double v : values) out.push_back(ParseBudget(Decimal(v) + unit_a));
+  return out;
+}
+
 std::vector<BudgetSpec> ParseBudgetList(const std::vector<std::string>& args) {
   std::vector<BudgetSpec> out;
   for (const auto& arg : args) {
@@ -100,7 +161,12 @@ std::vector<BudgetSpec> ParseBudgetList(const std::vector<std::string>& args) {
     while (pos <= arg.size()) {
       size_t comma = arg.find(',', pos);
       if (comma == std::string::npos) comma = arg.size();
-      out.push_back(ParseBudget(arg.substr(pos, comma - pos)));
+      const std::string item = arg.substr(pos, comma - pos);
+      if (item.find("..") != std::string::npos) {
+        for (auto& b : ParseBudgetRange(item)) out.push_back(b);
+      } else {
+        out.push_back(ParseBudget(item));
+      }
       pos = comma + 1;
     }
   }

@@ -107,8 +107,12 @@ uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
 RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategies,
                  const std::vector<BudgetSpec>& budgets, const RunOptions& options) {
   RunResult run;
-  const bool need_ws = NeedsWorkingSet(budgets);
-  if (need_ws) run.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
+  const bool need_ws = NeedsWorkingSet(budgets) || options.working_set_tokens.has_value();
+  if (options.working_set_tokens) {
+    run.working_set_tokens = *options.working_set_tokens;
+  } else if (need_ws) {
+    run.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
+  }
   const uint64_t fp16 = options.model.fp16_bytes_per_token();
   const bool by_session = !workload.info().session_names.empty();
 
@@ -147,7 +151,10 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
   }
   if (options.progress) options.progress(now, total);
   if (!need_ws && ws_row != nullptr) run.working_set_tokens = ws_row->tokens_held();
-  for (auto& row : rows) run.rows.push_back(row->Finish());
+  for (auto& row : rows) {
+    run.rows.push_back(row->Finish());
+    run.rows.back().point = run.rows.size() - 1;
+  }
   return run;
 }
 

@@ -1,0 +1,80 @@
+// `kvsim sweep`: every strategy x budget point in parallel; JSON, CSV and a report.
+#include <iostream>
+
+#include "commands.h"
+#include "kvsim/error.h"
+#include "kvsim/kernels.h"
+#include "kvsim/plan_report.h"
+#include "kvsim/report.h"
+#include "kvsim/stats.h"
+#include "kvsim/sweep.h"
+#include "run_args.h"
+
+namespace kvsim::cli {
+namespace {
+
+struct SweepArgs {
+  RunArgs run;
+  std::string csv, report, shard = "0/1";
+  int64_t jobs = 0;
+};
+
+void DoSweep(const SweepArgs& a) {
+  RunPlan plan = MakeRunPlan(a.run);
+  SweepOptions sweep;
+  sweep.shard = Shard::Parse(a.shard);
+  if (a.jobs < 0 || a.jobs > 1024) throw Error("--jobs must be in 0..1024");
+  sweep.jobs = static_cast<size_t>(a.jobs);
+  if (!a.report.empty() && a.report.find(".html") == std::string::npos &&
+      a.report.find(".md") == std::string::npos) {
+    throw Error("--report '" + a.report + "': the file name must end in .html or .md");
+  }
+  RunResult run;
+  {
+    Progress progress("sweep points");
+    plan.options.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
+    run = Sweep(*plan.workload, plan.strategies, plan.budgets, plan.options, sweep);
+    plan.options.progress = nullptr;
+  }
+  ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
+  RunContext context{ActiveKernels().name, CommandLine()};
+  nlohmann::ordered_json doc = RunToJson(plan.workload->info(), run, plan.options, context);
+  nlohmann::ordered_json strategies = nlohmann::ordered_json::array(), budgets = strategies;
+  for (const auto& s : plan.strategies) strategies.push_back(s.text);
+  for (const auto& b : plan.budgets) budgets.push_back(b.text);
+  doc["sweep"] = {{"points", plan.strategies.size() * plan.budgets.size()},
+                  {"shard", sweep.shard.ToString()},
+                  {"strategies", strategies},
+                  {"budgets", budgets}};
+  doc["workload_stats"] = StatsToJson(ComputeStats(*plan.workload, plan.options.cache_output));
+  doc["command"] = CommandLine();
+  if (!a.run.json.empty()) WriteFileAtomically(a.run.json, doc.dump(2) + "\n");
+  if (!a.csv.empty()) WriteFileAtomically(a.csv, RunToCsv(doc));
+  if (!a.report.empty()) WriteReport(doc, a.report);
+  if (!a.run.quiet) PrintRunTable(std::cout, plan.workload->info(), run, plan.options, a.run.verbose);
+}
+
+}  // namespace
+
+void AddSweepCommand(CLI::App& app) {
+  auto a = std::make_shared<SweepArgs>();
+  auto* cmd = app.add_subcommand(
+      "sweep", "Run every strategy x budget point in parallel; JSON, CSV and an HTML/Markdown report");
+  AddRunOptions(cmd, &a->run);
+  cmd->add_option("--csv", a->csv, "Write one CSV line per point");
+  cmd->add_option("--report", a->report, "Write a report: FILE.html (self-contained) or FILE.md");
+  cmd->add_option("-j,--jobs", a->jobs, "Worker threads (default: one per core)");
+  cmd->add_option("--shard", a->shard,
+                  "Run only shard i of n (points with point % n == i); join with `kvsim merge`")
+      ->capture_default_str();
+  cmd->footer(
+      "Budget ranges: FROM..TO:xFACTOR (1GiB..64GiB:x2) or FROM..TO:POINTS (1%..100%:10).\n"
+      "Examples:\n"
+      "  kvsim sweep workloads/support_chat.json --strategy radix,block-trie,lru-buckets \\\n"
+      "      --budget 5%..100%:8 --json plan.json --csv plan.csv --report plan.html\n"
+      "  kvsim sweep trace.jsonl --strategy radix,belady --budget 1GiB..1TiB:x2 --shard 3/16 \\\n"
+      "      --json shard-3.json -q     # then: kvsim merge shard-*.json --json all.json");
+  cmd->callback([a] { DoSweep(*a); });
+}
+
+}  // namespace kvsim::cli

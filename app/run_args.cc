@@ -1,0 +1,127 @@
+#include "run_args.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "kvsim/budget.h"
+#include "kvsim/error.h"
+#include "kvsim/kernels.h"
+#include "kvsim/model.h"
+#include "kvsim/strategy.h"
+
+namespace kvsim::cli {
+namespace {
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+size_t InRange(int64_t v, const char* flag, int64_t max) {
+  if (v < 0 || v > max) {
+    throw Error(std::string(flag) + " must be in 0.." + std::to_string(max) + ", got " +
+                std::to_string(v));
+  }
+  return static_cast<size_t>(v);
+}
+
+}  // namespace
+
+void AddRunOptions(CLI::App* cmd, RunArgs* args) {
+  cmd->add_option("workload", args->workload,
+                  "Workload file: kvsim-chat/1 JSON, token-trace JSONL or Mooncake JSONL")
+      ->required();
+  cmd->add_option("-s,--strategy", args->strategies,
+                  "Strategies, comma-separated and repeatable: INDEX[:k=v,...][+CODEC[:k=v,...]] "
+                  "or a preset (default: every preset; see `kvsim strategies`)");
+  cmd->add_option("-b,--budget", args->budgets,
+                  "Cache budgets, comma-separated: inf, tokens (250000tok, 2.5Mtok), bytes "
+                  "(512MiB, 40GiB, 1.5TB), a share of the working set (25%), or a range "
+                  "(1GiB..64GiB:x2, 10%..100%:10) (default: 25%)");
+  cmd->add_option("-m,--model", args->model,
+                  "Model profile: llama-3-8b, llama-3-70b, qwen3-8b, mistral-7b")
+      ->capture_default_str();
+  cmd->add_option("--layers", args->layers, "Custom model: layers (overrides the profile)");
+  cmd->add_option("--kv-heads", args->kv_heads, "Custom model: KV heads (overrides the profile)");
+  cmd->add_option("--head-dim", args->head_dim, "Custom model: head dimension (overrides the profile)");
+  cmd->add_option("--prefill-tps", args->prefill_tps,
+                  "Prefill throughput in tokens/s per GPU, for GPU-seconds saved (default: the "
+                  "model profile's)");
+  cmd->add_option("--json", args->json, "Write the results as JSON to this file");
+  cmd->add_option("--seed", args->seed, "Seed for every random choice")->capture_default_str();
+  cmd->add_option("--format", args->format, "Workload format (default: detected from the content)")
+      ->check(CLI::IsMember({"chat", "trace", "mooncake"}));
+  cmd->add_option("--trace-block", args->trace_block, "Mooncake trace block size in tokens")
+      ->capture_default_str();
+  cmd->add_flag("--no-cache-output", args->no_cache_output,
+                "Insert only the prompt after each request, not prompt + output");
+  cmd->add_flag("-v,--verbose", args->verbose, "Also print hit rates by turn and by session");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print no table (with --json)");
+  cmd->add_option("--kernels", args->kernels, "Force a kernel set: scalar, sse4, avx2, avx512");
+  cmd->add_option("--probe-requests", args->probe_requests,
+                  "Requests sampled for the attention-error probe of lossy codecs (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--probe-max-tokens", args->probe_max_tokens, "Context cap per probed request")
+      ->capture_default_str();
+  cmd->add_option("--probe-heads", args->probe_heads, "(layer, KV head) pairs per probed request")
+      ->capture_default_str();
+  cmd->add_option("--probe-queries", args->probe_queries, "Queries per probed head")
+      ->capture_default_str();
+  cmd->add_option("--kv-dump", args->kv_dump,
+                  "Probe with real tensors: a directory with keys.npy, values.npy, queries.npy");
+}
+
+RunPlan MakeRunPlan(const RunArgs& a) {
+  if (!a.kernels.empty()) ForceKernels(a.kernels);
+  if (a.seed < 0) throw Error("--seed must be a non-negative integer");
+  RunPlan plan;
+  RunOptions& options = plan.options;
+  options.model = FindModel(a.model);
+  if (a.layers || a.kv_heads || a.head_dim) {
+    if (a.layers < 0 || a.kv_heads < 0 || a.head_dim < 0) {
+      throw Error("--layers, --kv-heads and --head-dim must be positive");
+    }
+    if (a.layers) options.model.layers = static_cast<uint32_t>(std::min<int64_t>(a.layers, 1 << 20));
+    if (a.kv_heads) options.model.kv_heads = static_cast<uint32_t>(std::min<int64_t>(a.kv_heads, 1 << 20));
+    if (a.head_dim) options.model.head_dim = static_cast<uint32_t>(std::min<int64_t>(a.head_dim, 1 << 20));
+    options.model.name = "custom";
+  }
+  ValidateModel(options.model);
+  if (!(a.prefill_tps >= 0) || a.prefill_tps > 1e12) throw Error("--prefill-tps must be positive");
+  options.prefill_tokens_per_second = a.prefill_tps;
+  options.seed = static_cast<uint64_t>(a.seed);
+  options.cache_output = !a.no_cache_output;
+  plan.strategies = ParseStrategyList(a.strategies);
+  plan.budgets = ParseBudgetList(a.budgets);
+  plan.probe.requests = InRange(a.probe_requests, "--probe-requests", 100000);
+  plan.probe.max_tokens = InRange(a.probe_max_tokens, "--probe-max-tokens", 1 << 22);
+  plan.probe.heads = InRange(a.probe_heads, "--probe-heads", 4096);
+  plan.probe.queries = InRange(a.probe_queries, "--probe-queries", 4096);
+  plan.probe.kv_dump = a.kv_dump;
+  if (a.trace_block < 1) throw Error("--trace-block must be a positive number of tokens");
+  LoadOptions load;
+  load.format = a.format;
+  load.trace_block = static_cast<uint64_t>(a.trace_block);
+  plan.workload = LoadWorkload(a.workload, load);
+  return plan;
+}
+
+Progress::Progress(std::string what)
+    : what_(std::move(what)), tty_(isatty(STDERR_FILENO) != 0), start_(Now()) {}
+
+Progress::~Progress() {
+  if (shown_) std::fprintf(stderr, "\r\033[K");
+}
+
+void Progress::operator()(uint64_t done, uint64_t total) {
+  if (!tty_) return;
+  const double s = Now() - start_;
+  if (s < 1.0) return;
+  std::fprintf(stderr, "\r%s: %llu / %llu (%.0f%%), %.1f s", what_.c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+               total ? 100.0 * double(done) / double(total) : 100.0, s);
+  shown_ = true;
+}
+
+}  // namespace kvsim::cli

@@ -1,0 +1,62 @@
+// Options `kvsim run` and `kvsim sweep` share: the workload, strategies, budgets, model, seed,
+// probe and kernels, registered on a subcommand and turned into library objects.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kvsim/probe.h"
+#include "kvsim/replay.h"
+#include "kvsim/workload.h"
+
+namespace kvsim::cli {
+
+struct RunArgs {
+  std::string workload;
+  std::vector<std::string> strategies;
+  std::vector<std::string> budgets;
+  std::string model = "llama-3-8b";
+  int64_t layers = 0, kv_heads = 0, head_dim = 0;
+  double prefill_tps = 0;
+  std::string json;
+  int64_t seed = 42;
+  std::string format;
+  int64_t trace_block = 512;
+  bool no_cache_output = false;
+  bool verbose = false;
+  bool quiet = false;
+  std::string kernels;
+  int64_t probe_requests = 16, probe_max_tokens = 2048, probe_heads = 4, probe_queries = 8;
+  std::string kv_dump;
+};
+
+void AddRunOptions(CLI::App* cmd, RunArgs* args);
+
+// Everything checked before any work starts, in this order: kernels, model, seed, strategies,
+// budgets, probe options, then the workload file.
+struct RunPlan {
+  std::unique_ptr<Workload> workload;
+  std::vector<Strategy> strategies;
+  std::vector<BudgetSpec> budgets;
+  RunOptions options;
+  ProbeOptions probe;
+};
+RunPlan MakeRunPlan(const RunArgs& args);
+
+// Progress on stderr, only when it is a terminal and the work has run for a second. The
+// destructor clears the line.
+class Progress {
+ public:
+  explicit Progress(std::string what);
+  ~Progress();
+  void operator()(uint64_t done, uint64_t total);
+
+ private:
+  std::string what_;
+  bool tty_, shown_ = false;
+  double start_;
+};
+
+}  // namespace kvsim::cli

@@ -1,0 +1,43 @@
+// Sweeps: every strategy x budget point of a capacity plan, run in parallel across cores, and
+// split into deterministic shards for array jobs on a cluster scheduler.
+//
+// Points are numbered strategy-major (point = strategy index x budgets + budget index). Shard
+// i/n runs the points with point % n == i; MergeRuns joins shard outputs back into one run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kvsim/replay.h"
+
+namespace kvsim {
+
+struct Shard {
+  uint32_t index = 0, count = 1;
+  // "i/n" with 0 <= i < n. Throws Error.
+  static Shard Parse(const std::string& text);
+  std::string ToString() const { return std::to_string(index) + "/" + std::to_string(count); }
+};
+
+struct SweepOptions {
+  size_t jobs = 0;  // worker threads (0: one per core)
+  Shard shard;
+};
+
+// Runs this shard's points; rows come back in point order with RowResult::point set.
+RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategies,
+                const std::vector<BudgetSpec>& budgets, const RunOptions& options,
+                const SweepOptions& sweep);
+
+// Joins the JSON documents of a sharded sweep. Throws Error (exit 2) when they do not belong to
+// one sweep: different workload, model, seed or point count, duplicate or missing points.
+nlohmann::ordered_json MergeRuns(const std::vector<nlohmann::ordered_json>& docs,
+                                 const std::vector<std::string>& names);
+
+// One CSV line per result row, with a header.
+std::string RunToCsv(const nlohmann::ordered_json& doc);
+
+}  // namespace kvsim

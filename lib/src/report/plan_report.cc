@@ -1,0 +1,257 @@
+// Capacity-planning reports (see kvsim/plan_report.h).
+#include "kvsim/plan_report.h"
+
+#include <cstdio>
+#include <algorithm>
+#include <map>
+
+#include "kvsim/error.h"
+#include "kvsim/report.h"
+#include "svg_chart.h"
+
+namespace kvsim {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// x of a row on a budget axis: bytes (token budgets priced at fp16). Unbounded rows: none.
+bool BudgetX(const ojson& doc, const ojson& row, double* x) {
+  const auto& b = row["budget"];
+  if (!b["bytes"].is_null()) {
+    *x = b["bytes"].get<double>();
+    return true;
+  }
+  if (!b["tokens"].is_null()) {
+    *x = b["tokens"].get<double>() * doc["model"]["fp16_bytes_per_token"].get<double>();
+    return true;
+  }
+  return false;
+}
+
+// One series per strategy (in first-seen order) of (budget bytes, metric).
+template <class F>
+std::vector<Series> ByStrategy(const ojson& doc, F metric) {
+  std::vector<Series> out;
+  std::map<std::string, size_t> at;
+  for (const auto& row : doc["results"]) {
+    double x, y;
+    if (!BudgetX(doc, row, &x) || !metric(row, &y)) continue;
+    const std::string name = row["strategy"];
+    if (!at.count(name)) {
+      at[name] = out.size();
+      out.push_back({name, {}});
+    }
+    out[at[name]].points.emplace_back(x, y);
+  }
+  for (auto& s : out) std::sort(s.points.begin(), s.points.end());
+  return out;
+}
+
+std::string Esc(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else o += c;
+  }
+  return o;
+}
+
+std::string Fmt(double v, const char* f) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string CommandOf(const ojson& doc) {
+  if (!doc.contains("command")) return "(not recorded)";
+  std::string c;
+  for (const auto& a : doc["command"]) c += (c.empty() ? "" : " ") + a.get<std::string>();
+  return c;
+}
+
+// Rows of the results table as cells.
+std::vector<std::vector<std::string>> ResultCells(const ojson& doc) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"strategy", "budget", "hit rate", "prefill tokens", "GPU-s saved", "peak memory",
+                  "of budget", "compression", "attention rel-L2", "top-8"});
+  for (const auto& r : doc["results"]) {
+    double budget = 0;
+    const bool bounded = BudgetX(doc, r, &budget);
+    const double peak = r["memory"]["peak_bytes"].get<double>();
+    const auto& a = r["attention"];
+    rows.push_back({r["strategy"], r["budget"]["spec"],
+                    Fmt(100 * r["token_hit_rate"].get<double>(), "%.2f%%"),
+                    Fmt(r["prefill_tokens"].get<double>(), "%.0f"),
+                    Fmt(r.value("prefill_gpu_seconds_saved", 0.0), "%.1f"),
+                    FormatTick(peak, Axis::Format::kBytes),
+                    bounded && !r["budget"]["bytes"].is_null() ? Fmt(100 * peak / budget, "%.1f%%") : "-",
+                    Fmt(r["compression_ratio"].get<double>(), "%.2fx"),
+                    a.is_null() ? "-" : Fmt(a["output_rel_l2"]["mean"].get<double>(), "%.4f"),
+                    a.is_null() ? "-" : Fmt(100 * a["top8_recall"].get<double>(), "%.1f%%")});
+  }
+  return rows;
+}
+
+std::vector<std::pair<std::string, std::string>> WorkloadFacts(const ojson& doc) {
+  const auto& w = doc["workload"];
+  std::vector<std::pair<std::string, std::string>> f = {
+      {"workload", w["name"].get<std::string>() + " (" + w["format"].get<std::string>() + ", " +
+                       w["path"].get<std::string>() + ")"},
+      {"requests", w["requests"].dump()},
+      {"sessions", w["sessions"].dump()},
+      {"prompt tokens", w["prompt_tokens"].dump()},
+      {"output tokens", w["output_tokens"].dump()},
+      {"working set", w["working_set_tokens"].dump() + " tokens (" +
+                          FormatTick(w["working_set_tokens"].get<double>() *
+                                         doc["model"]["fp16_bytes_per_token"].get<double>(),
+                                     Axis::Format::kBytes) + " at fp16)"}};
+  if (doc.contains("workload_stats")) {
+    const auto& s = doc["workload_stats"];
+    auto dist = [](const ojson& d) {
+      return "mean " + Fmt(d["mean"].get<double>(), "%.0f") + ", p50 " + d["p50"].dump() +
+             ", p90 " + d["p90"].dump() + ", p99 " + d["p99"].dump();
+    };
+    f.push_back({"prompt length", dist(s["prompt_length"])});
+    f.push_back({"output length", dist(s["output_length"])});
+    if (s["sessions"].get<uint64_t>() > 0) f.push_back({"turns per session", dist(s["turns_per_session"])});
+    f.push_back({"max token hit rate", Fmt(100 * s["max_token_hit_rate"].get<double>(), "%.2f%%") +
+                                           " (unbounded radix)"});
+  }
+  const auto& m = doc["model"];
+  f.push_back({"model", m["name"].get<std::string>() + ": " + m["layers"].dump() + " layers x " +
+                            m["kv_heads"].dump() + " KV heads x " + m["head_dim"].dump() + " dims, " +
+                            FormatTick(m["fp16_bytes_per_token"].get<double>(), Axis::Format::kBytes) +
+                            " per token at fp16; prefill " +
+                            Fmt(m.value("prefill_tokens_per_second", 0.0), "%.0f") + " tokens/s per GPU"});
+  f.push_back({"kvsim", doc["kvsim"]["version"].get<std::string>() + ", kernels " +
+                            doc["kvsim"]["kernels"].get<std::string>() + ", seed " + doc["seed"].dump()});
+  f.push_back({"command", CommandOf(doc)});
+  return f;
+}
+
+}  // namespace
+
+std::vector<ReportChart> ReportCharts(const ojson& doc) {
+  std::vector<ReportChart> charts;
+  const Axis budget{"cache budget (bytes; token budgets at fp16)", Axis::Format::kBytes, true};
+  charts.push_back({"hit_rate", LineChart("Token hit rate against cache budget", budget,
+                                          {"token hit rate", Axis::Format::kPercent},
+                                          ByStrategy(doc, [](const ojson& r, double* y) {
+                                            *y = r["token_hit_rate"].get<double>();
+                                            return true;
+                                          }))});
+  charts.push_back({"gpu_seconds", LineChart("Prefill GPU-seconds saved against cache budget", budget,
+                                             {"prefill GPU-seconds saved", Axis::Format::kSeconds},
+                                             ByStrategy(doc, [](const ojson& r, double* y) {
+                                               *y = r.value("prefill_gpu_seconds_saved", 0.0);
+                                               return true;
+                                             }))});
+  charts.push_back({"memory", LineChart("Peak memory held against cache budget", budget,
+                                        {"peak KV memory held", Axis::Format::kBytes},
+                                        ByStrategy(doc, [](const ojson& r, double* y) {
+                                          *y = r["memory"]["peak_bytes"].get<double>();
+                                          return true;
+                                        }),
+                                        /*diagonal=*/true)});
+  bool codecs = false, attention = false;
+  for (const auto& r : doc["results"]) {
+    codecs = codecs || r["codec"] != "fp16";
+    attention = attention || !r["attention"].is_null();
+  }
+  if (codecs) {
+    charts.push_back({"compression", LineChart("Compression ratio against cache budget", budget,
+                                               {"fp16 bytes / stored bytes", Axis::Format::kNumber},
+                                               ByStrategy(doc, [](const ojson& r, double* y) {
+                                                 *y = r["compression_ratio"].get<double>();
+                                                 return true;
+                                               }))});
+  }
+  if (attention) {
+    std::vector<std::pair<std::string, double>> bars;
+    std::map<std::string, bool> seen;
+    for (const auto& r : doc["results"]) {
+      if (r["attention"].is_null() || seen[r["strategy"]]) continue;
+      seen[r["strategy"]] = true;
+      bars.emplace_back(r["strategy"], r["attention"]["output_rel_l2"]["mean"].get<double>());
+    }
+    charts.push_back({"attention", BarChart("Attention error of each strategy's codec",
+                                            {"mean ||o~ - o|| / ||o|| (lower is better)",
+                                             Axis::Format::kNumber},
+                                            bars)});
+  }
+  return charts;
+}
+
+std::string HtmlReport(const ojson& doc) {
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kvsim report: " +
+      Esc(doc["workload"]["name"].get<std::string>()) +
+      "</title>\n<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:24px "
+      "auto;color:#222}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid "
+      "#ccc;padding:4px 8px;font-size:13px}th{background:#f4f4f4}td.n{text-align:right}"
+      "code{background:#f4f4f4;padding:2px 4px}figure{margin:18px 0}</style></head><body>\n";
+  h += "<h1>kvsim capacity report: " + Esc(doc["workload"]["name"].get<std::string>()) + "</h1>\n";
+  h += "<h2>Workload and run</h2>\n<table>\n";
+  for (const auto& [k, v] : WorkloadFacts(doc)) {
+    h += "<tr><th>" + Esc(k) + "</th><td>" + (k == "command" ? "<code>" + Esc(v) + "</code>" : Esc(v)) +
+         "</td></tr>\n";
+  }
+  h += "</table>\n<h2>Charts</h2>\n";
+  for (const auto& c : ReportCharts(doc)) h += "<figure>" + c.svg + "</figure>\n";
+  h += "<h2>Results</h2>\n<table>\n";
+  const auto cells = ResultCells(doc);
+  for (size_t r = 0; r < cells.size(); ++r) {
+    h += "<tr>";
+    for (size_t c = 0; c < cells[r].size(); ++c) {
+      h += r == 0 ? "<th>" + Esc(cells[r][c]) + "</th>"
+                  : (c < 2 ? "<td>" : "<td class=\"n\">") + Esc(cells[r][c]) + "</td>";
+    }
+    h += "</tr>\n";
+  }
+  h += "</table>\n<p>Hit rate: prompt tokens served from the cache / prompt tokens. GPU-seconds "
+       "saved: hit tokens / prefill throughput. Memory is sampled after each request's eviction "
+       "step and never exceeds the budget. Attention error: exact fp32 attention against "
+       "attention from the stored bytes (kvsim README, \"Attention error\").</p>\n</body></html>\n";
+  return h;
+}
+
+std::string MarkdownReport(const ojson& doc, const std::string& chart_prefix) {
+  std::string m = "# kvsim capacity report: " + doc["workload"]["name"].get<std::string>() + "\n\n";
+  m += "| | |\n|---|---|\n";
+  for (const auto& [k, v] : WorkloadFacts(doc)) m += "| " + k + " | " + (k == "command" ? "`" + v + "`" : v) + " |\n";
+  m += "\n## Charts\n\n";
+  for (const auto& c : ReportCharts(doc)) m += "![" + c.name + "](" + chart_prefix + c.name + ".svg)\n\n";
+  m += "## Results\n\n";
+  const auto cells = ResultCells(doc);
+  for (size_t r = 0; r < cells.size(); ++r) {
+    m += "|";
+    for (const auto& c : cells[r]) m += " " + c + " |";
+    m += "\n";
+    if (r == 0) {
+      m += "|";
+      for (size_t c = 0; c < cells[r].size(); ++c) m += c < 2 ? "---|" : "---:|";
+      m += "\n";
+    }
+  }
+  return m;
+}
+
+void WriteReport(const ojson& doc, const std::string& path) {
+  auto ends = [&](const std::string& s) {
+    return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends(".html") || ends(".htm")) {
+    WriteFileAtomically(path, HtmlReport(doc));
+  } else if (ends(".md")) {
+    const std::string stem = path.substr(0, path.size() - 3);
+    const std::string base = stem.substr(stem.find_last_of('/') + 1);
+    for (const auto& c : ReportCharts(doc)) WriteFileAtomically(stem + "-" + c.name + ".svg", c.svg);
+    WriteFileAtomically(path, MarkdownReport(doc, base + "-"));
+  } else {
+    throw Error("--report '" + path + "': the file name must end in .html or .md");
+  }
+}
+
+}  // namespace kvsim
