@@ -178,6 +178,46 @@ TEST_CASE("run probes attention error for lossy codecs; attention prints codec x
   CHECK(r.code == 2);
 }
 
+TEST_CASE("sweep, shards, merge and compare through the CLI, with their exit codes") {
+  testing::TempDir dir;
+  const std::string args = std::string("sweep ") + kDefault +
+                           " --strategy radix,block-trie,lru-buckets --budget 5%..100%:3 "
+                           "--probe-requests 0 -q";
+  REQUIRE(Kvsim(args + " --json " + dir.Path("all.json") + " --csv " + dir.Path("all.csv") +
+                " --report " + dir.Path("all.html"))
+              .code == 0);
+  CHECK(Slurp(dir.Path("all.html")).find("<svg") != std::string::npos);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(Kvsim(args + " --shard " + std::to_string(i) + "/2 --json " +
+                  dir.Path("s" + std::to_string(i) + ".json"))
+                .code == 0);
+  }
+  Result r = Kvsim("merge " + dir.Path("s0.json") + " " + dir.Path("s1.json") + " --json " +
+                   dir.Path("merged.json") + " --report " + dir.Path("merged.md"));
+  REQUIRE(r.code == 0);
+  CHECK(std::filesystem::exists(dir.Path("merged-hit_rate.svg")));
+  const auto all = nlohmann::json::parse(Slurp(dir.Path("all.json")));
+  const auto merged = nlohmann::json::parse(Slurp(dir.Path("merged.json")));
+  REQUIRE(all["results"].size() == 9);
+  for (size_t i = 0; i < 9; ++i) CHECK(all["results"][i]["hit_tokens"] == merged["results"][i]["hit_tokens"]);
+  CHECK(Kvsim("merge " + dir.Path("s0.json") + " --json " + dir.Path("x.json")).code == 2);
+
+  // compare: pass (0), injected regression (1), incompatible (2).
+  r = Kvsim("compare " + dir.Path("all.json") + " " + dir.Path("merged.json"));
+  CHECK(r.code == 0);
+  CHECK(r.out.find("no regression") != std::string::npos);
+  auto worse = all;
+  worse["results"][4]["token_hit_rate"] = worse["results"][4]["token_hit_rate"].get<double>() - 0.05;
+  std::ofstream(dir.Path("worse.json")) << worse.dump();
+  r = Kvsim("compare " + dir.Path("all.json") + " " + dir.Path("worse.json") + " --format markdown");
+  CHECK(r.code == 1);
+  CHECK(r.out.find("**REGRESSION**") != std::string::npos);
+  r = Kvsim("compare " + dir.Path("all.json") + " " + dir.Path("s0.json"));
+  CHECK(r.code == 2);
+  CHECK(r.out.find("incompatible inputs") != std::string::npos);
+  CHECK(Kvsim("compare " + dir.Path("all.json") + " /nonexistent.json").code == 2);
+}
+
 TEST_CASE("gen writes the same bytes for the same seed; inspect describes a workload") {
   testing::TempDir dir;
   const std::string a = dir.Path("a.json");

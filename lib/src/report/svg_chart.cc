@@ -61,6 +61,8 @@ std::string Header(const std::string& title) {
 
 std::string FormatTick(double v, Axis::Format f) {
   char buf[48];
+  if (std::fabs(v) < 1e-12) v = 0;  // no "-0"
+  v += 0.0;
   switch (f) {
     case Axis::Format::kPercent:
       std::snprintf(buf, sizeof buf, "%g%%", std::round(v * 1000) / 10);
@@ -80,7 +82,7 @@ std::string FormatTick(double v, Axis::Format f) {
       else std::snprintf(buf, sizeof buf, "%g s", std::round(v * 100) / 100);
       return buf;
     default:
-      std::snprintf(buf, sizeof buf, "%g", v);
+      std::snprintf(buf, sizeof buf, "%.4g", v);
       return buf;
   }
 }
