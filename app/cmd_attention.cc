@@ -21,33 +21,13 @@ struct AttentionArgs {
   std::string kv_dump, json, kernels;
 };
 
-std::vector<std::string> SplitCodecs(const std::vector<std::string>& args) {
-  // As --strategy lists: an item k=v continues the options of the item before it.
-  std::vector<std::string> out;
-  for (const auto& arg : args) {
-    size_t pos = 0;
-    while (pos <= arg.size()) {
-      size_t comma = arg.find(',', pos);
-      if (comma == std::string::npos) comma = arg.size();
-      const std::string item = arg.substr(pos, comma - pos);
-      pos = comma + 1;
-      const size_t eq = item.find('=');
-      if (eq != std::string::npos && item.substr(0, eq).find(':') == std::string::npos && !out.empty()) {
-        out.back() += (out.back().find(':') == std::string::npos ? ":" : ",") + item;
-      } else {
-        out.push_back(item);
-      }
-    }
-  }
-  return out;
-}
 
 void Attention(const AttentionArgs& a) {
   if (!a.kernels.empty()) ForceKernels(a.kernels);
   std::vector<std::string> specs = a.codecs.empty()
       ? std::vector<std::string>{"fp16", "q8", "q4", "two-tier", "turboquant:key_bits=3,value_bits=3",
                                  "turboquant", "turboquant:key_mode=mse"}
-      : SplitCodecs(a.codecs);
+      : SplitSpecItems(a.codecs);
   if (a.heads < 1 || a.heads > 4096 || a.queries < 1 || a.queries > 4096) {
     throw Error("--heads and --queries must be in 1..4096");
   }

@@ -20,26 +20,6 @@ struct CodecsArgs {
   std::string kernels;
 };
 
-// "a,b:k=v,k2=v" -> {"a", "b:k=v,k2=v"}: like --strategy, k=v items continue the item before.
-std::vector<std::string> SplitSpecs(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (const auto& arg : args) {
-    size_t pos = 0;
-    while (pos <= arg.size()) {
-      size_t comma = arg.find(',', pos);
-      if (comma == std::string::npos) comma = arg.size();
-      const std::string item = arg.substr(pos, comma - pos);
-      pos = comma + 1;
-      const size_t eq = item.find('=');
-      if (eq != std::string::npos && item.substr(0, eq).find(':') == std::string::npos && !out.empty()) {
-        out.back() += (out.back().find(':') == std::string::npos ? ":" : ",") + item;
-      } else {
-        out.push_back(item);
-      }
-    }
-  }
-  return out;
-}
 
 void Codecs(const CodecsArgs& a) {
   if (!a.kernels.empty()) ForceKernels(a.kernels);
@@ -56,7 +36,7 @@ void Codecs(const CodecsArgs& a) {
   }
   if (a.head_dim < 8 || a.head_dim > 1024) throw Error("--head-dim must be in 8..1024");
   if (a.samples < 10 || a.samples > 10000000) throw Error("--samples must be in 10..10000000");
-  const auto specs = a.codecs.empty() ? DefaultCodecSpecs() : SplitSpecs(a.codecs);
+  const auto specs = a.codecs.empty() ? DefaultCodecSpecs() : SplitSpecItems(a.codecs);
   const auto rows = MeasureCodecs(specs, static_cast<uint32_t>(a.head_dim),
                                   static_cast<uint64_t>(a.seed), static_cast<size_t>(a.samples));
   std::cout << "random unit vectors, d = " << a.head_dim << ", " << a.samples

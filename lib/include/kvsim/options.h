@@ -32,6 +32,9 @@ struct OptionValue {
   std::string text;  // kChoice value
 };
 
+// Splits each argument at commas ("a,b" "c" -> a, b, c). Empty items are kept.
+std::vector<std::string> SplitCommas(const std::vector<std::string>& args);
+
 class Options {
  public:
   int64_t Int(const std::string& name) const;

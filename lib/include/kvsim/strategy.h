@@ -42,6 +42,11 @@ struct Strategy {
 // Parses one strategy string. Throws Error naming the strategy and the bad part.
 Strategy ParseStrategy(const std::string& text);
 
+// Splits spec lists at commas; an item "k=v" continues the options of the item before it
+// ("radix+q4:group_size=64,two-tier:tail=128,store=q8" is two items). Used for strategy and codec
+// lists alike. Throws Error on a leading "k=v".
+std::vector<std::string> SplitSpecItems(const std::vector<std::string>& args);
+
 // Splits --strategy arguments at commas (an item "k=v" continues the item before it) and parses
 // each. An empty list gives every preset.
 std::vector<Strategy> ParseStrategyList(const std::vector<std::string>& args);

@@ -25,40 +25,12 @@ class RadixIndex final : public Index {
 
   uint64_t Match(const Request& r, Tick now) override {
     const TokenSpan prompt = r.prompt();
-    const size_t limit = prompt.empty() ? 0 : prompt.size() - 1;
-    uint32_t cur = kRoot;
-    size_t pos = 0;
-    while (pos < limit) {
-      uint32_t c = FindChild(cur, prompt[pos]);
-      if (c == kNone) break;
-      const size_t len = nodes_[c].seg.size();
-      const size_t m = CommonPrefix(nodes_[c].seg.data(), prompt.data() + pos,
-                                    std::min(len, limit - pos));
-      if (m < len) c = Split(c, m);
-      Touch(c, now);
-      pos += m;
-      cur = c;
-      if (m < len) break;
-    }
-    return pos;
+    return Walk(prompt.first(prompt.empty() ? 0 : prompt.size() - 1), now, 0).pos;
   }
 
   void Insert(const Request&, TokenSpan seq, Tick now) override {
     const size_t n = seq.size();
-    uint32_t cur = kRoot;
-    size_t pos = 0;
-    while (pos < n) {
-      uint32_t c = FindChild(cur, seq[pos]);
-      if (c == kNone) break;
-      const size_t len = nodes_[c].seg.size();
-      const size_t m = CommonPrefix(nodes_[c].seg.data(), seq.data() + pos, std::min(len, n - pos));
-      if (m < len) c = Split(c, m);
-      Rewrite(c, n);
-      Touch(c, now);
-      pos += m;
-      cur = c;
-      if (m < len) break;
-    }
+    const auto [cur, pos] = Walk(seq, now, n);
     if (pos < n) {
       const uint32_t leaf = NewNode();
       Node& x = nodes_[leaf];
@@ -100,6 +72,33 @@ class RadixIndex final : public Index {
     uint32_t parent = kNone;
     bool alive = true;
   };
+
+  struct WalkEnd {
+    uint32_t node;  // deepest node on the path
+    size_t pos;     // tokens of `tokens` on the path
+  };
+
+  // Walks `tokens` down the tree, splitting the node where they end inside a segment, and gives
+  // every node on the path last_use = now. writer_len > 0: an insert, which also records the
+  // sequence length that last wrote each node (two-tier tiers).
+  WalkEnd Walk(TokenSpan tokens, Tick now, uint64_t writer_len) {
+    const size_t n = tokens.size();
+    uint32_t cur = kRoot;
+    size_t pos = 0;
+    while (pos < n) {
+      uint32_t c = FindChild(cur, tokens[pos]);
+      if (c == kNone) break;
+      const size_t len = nodes_[c].seg.size();
+      const size_t m = CommonPrefix(nodes_[c].seg.data(), tokens.data() + pos, std::min(len, n - pos));
+      if (m < len) c = Split(c, m);
+      if (writer_len > 0) Rewrite(c, writer_len);
+      Touch(c, now);
+      pos += m;
+      cur = c;
+      if (m < len) break;
+    }
+    return {cur, pos};
+  }
 
   uint32_t FindChild(uint32_t id, Token t) const {
     const auto& ch = nodes_[id].children;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "kvsim/error.h"
+#include "kvsim/options.h"
 
 namespace kvsim {
 namespace {
@@ -156,18 +157,11 @@ std::vector<BudgetSpec> ParseBudgetRange(const std::string& text) {
 
 std::vector<BudgetSpec> ParseBudgetList(const std::vector<std::string>& args) {
   std::vector<BudgetSpec> out;
-  for (const auto& arg : args) {
-    size_t pos = 0;
-    while (pos <= arg.size()) {
-      size_t comma = arg.find(',', pos);
-      if (comma == std::string::npos) comma = arg.size();
-      const std::string item = arg.substr(pos, comma - pos);
-      if (item.find("..") != std::string::npos) {
-        for (auto& b : ParseBudgetRange(item)) out.push_back(b);
-      } else {
-        out.push_back(ParseBudget(item));
-      }
-      pos = comma + 1;
+  for (const auto& item : SplitCommas(args)) {
+    if (item.find("..") != std::string::npos) {
+      for (auto& b : ParseBudgetRange(item)) out.push_back(b);
+    } else {
+      out.push_back(ParseBudget(item));
     }
   }
   if (out.empty()) out.push_back(ParseBudget("25%"));

@@ -89,29 +89,27 @@ Strategy ParseStrategy(const std::string& text) {
   return s;
 }
 
-std::vector<Strategy> ParseStrategyList(const std::vector<std::string>& args) {
+std::vector<std::string> SplitSpecItems(const std::vector<std::string>& args) {
   std::vector<std::string> items;
-  for (const auto& arg : args) {
-    size_t pos = 0;
-    while (pos <= arg.size()) {
-      size_t comma = arg.find(',', pos);
-      if (comma == std::string::npos) comma = arg.size();
-      const std::string item = arg.substr(pos, comma - pos);
-      pos = comma + 1;
-      const size_t eq = item.find('=');
-      const bool continuation = eq != std::string::npos &&
-                                item.substr(0, eq).find_first_of(":+") == std::string::npos;
-      if (continuation) {
-        if (items.empty()) throw Error("strategy option '" + item + "' has no strategy before it");
-        // Continue the options of the last part (the codec's after a '+').
-        const std::string& last = items.back();
-        const size_t part = last.rfind('+') == std::string::npos ? 0 : last.rfind('+');
-        items.back() += (last.find(':', part) == std::string::npos ? ":" : ",") + item;
-      } else {
-        items.push_back(item);
-      }
+  for (const auto& item : SplitCommas(args)) {
+    const size_t eq = item.find('=');
+    const bool continuation =
+        eq != std::string::npos && item.substr(0, eq).find_first_of(":+") == std::string::npos;
+    if (!continuation) {
+      items.push_back(item);
+      continue;
     }
+    if (items.empty()) throw Error("strategy option '" + item + "' has no strategy before it");
+    // Continue the options of the last part (the codec's after a '+').
+    const std::string& last = items.back();
+    const size_t part = last.rfind('+') == std::string::npos ? 0 : last.rfind('+');
+    items.back() += (last.find(':', part) == std::string::npos ? ":" : ",") + item;
   }
+  return items;
+}
+
+std::vector<Strategy> ParseStrategyList(const std::vector<std::string>& args) {
+  const std::vector<std::string> items = SplitSpecItems(args);
   std::vector<Strategy> out;
   for (const auto& item : items) out.push_back(ParseStrategy(item));
   if (out.empty()) {

@@ -18,6 +18,20 @@ std::string OptionSpec::RangeText() const {
   return s;
 }
 
+std::vector<std::string> SplitCommas(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    size_t pos = 0;
+    while (pos <= arg.size()) {
+      size_t comma = arg.find(',', pos);
+      if (comma == std::string::npos) comma = arg.size();
+      out.push_back(arg.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
+  }
+  return out;
+}
+
 int64_t Options::Int(const std::string& name) const { return Find(name).int_value; }
 const std::string& Options::Choice(const std::string& name) const { return Find(name).text; }
 
