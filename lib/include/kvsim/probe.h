@@ -16,8 +16,9 @@ struct ProbeOptions {
   std::string kv_dump;      // a directory of .npy tensors instead of synthetic KV
 };
 
-// Fills RowResult::attention of every lossy row. Rows with the same strategy share one result
-// (the probe does not depend on the budget). Throws Error on a bad dump.
+// Fills RowResult::attention of every lossy row. Rows with the same codec and codec options share
+// one result (the probe depends on how tokens are stored, not on the index or the budget).
+// Throws Error on a bad dump.
 void ProbeAttention(const Workload& workload, const ProbeOptions& probe, const RunOptions& options,
                     RunResult* run);
 

@@ -22,7 +22,8 @@ void ProbeAttention(const Workload& workload, const ProbeOptions& probe, const R
                                          : LoadKvDump(probe.kv_dump);
   const uint32_t d = source->head_dim();
 
-  // One codec per distinct lossy strategy.
+  // One codec per distinct lossy codec configuration: the probe depends on how tokens are
+  // stored, not on the index or the budget.
   struct Target {
     std::unique_ptr<KvCodec> codec;
     std::vector<AttentionSample> samples;
@@ -33,7 +34,7 @@ void ProbeAttention(const Workload& workload, const ProbeOptions& probe, const R
     const Strategy& s = run->rows[i].strategy;
     auto codec = MakeCodec(s.codec, s.codec_options, d, options.seed);
     if (codec->lossless()) continue;
-    Target& t = targets[s.text];
+    Target& t = targets[s.codec + ":" + s.codec_options.ToString()];
     if (!t.codec) t.codec = std::move(codec);
     t.rows.push_back(i);
   }
