@@ -27,13 +27,13 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 for entry in "${sweeps[@]}"; do
   IFS='|' read -r name workload args <<<"$entry"
-  # shellcheck disable=SC2086
-  "$kvsim" sweep "$workload" $args --seed 42 -q --json "$tmp/$name.json" --report "$tmp/$name.html"
   if [ "$mode" = regenerate ]; then
-    cp "$tmp/$name.json" "results/$name.json"
-    cp "$tmp/$name.html" "results/$name.html"
+    # shellcheck disable=SC2086
+    "$kvsim" sweep "$workload" $args --seed 42 -q --json "results/$name.json" --report "results/$name.html"
     echo "regenerated results/$name.json"
   else
+    # shellcheck disable=SC2086
+    "$kvsim" sweep "$workload" $args --seed 42 -q --json "$tmp/$name.json"
     echo "== $name"
     "$kvsim" compare "results/$name.json" "$tmp/$name.json" || status=$?
   fi

@@ -198,7 +198,8 @@ std::string HtmlReport(const ojson& doc) {
     h += "<tr><th>" + Esc(k) + "</th><td>" + (k == "command" ? "<code>" + Esc(v) + "</code>" : Esc(v)) +
          "</td></tr>\n";
   }
-  h += "</table>\n<h2>Charts</h2>\n";
+  h += "</table>\n<h2>Charts</h2>\n<p>Bounded budgets only (token budgets priced at fp16); "
+       "unbounded rows are in the results table.</p>\n";
   for (const auto& c : ReportCharts(doc)) h += "<figure>" + c.svg + "</figure>\n";
   h += "<h2>Results</h2>\n<table>\n";
   const auto cells = ResultCells(doc);
@@ -221,7 +222,8 @@ std::string MarkdownReport(const ojson& doc, const std::string& chart_prefix) {
   std::string m = "# kvsim capacity report: " + doc["workload"]["name"].get<std::string>() + "\n\n";
   m += "| | |\n|---|---|\n";
   for (const auto& [k, v] : WorkloadFacts(doc)) m += "| " + k + " | " + (k == "command" ? "`" + v + "`" : v) + " |\n";
-  m += "\n## Charts\n\n";
+  m += "\n## Charts\n\nBounded budgets only (token budgets priced at fp16); unbounded rows are in "
+       "the results table.\n\n";
   for (const auto& c : ReportCharts(doc)) m += "![" + c.name + "](" + chart_prefix + c.name + ".svg)\n\n";
   m += "## Results\n\n";
   const auto cells = ResultCells(doc);

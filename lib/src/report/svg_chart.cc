@@ -9,7 +9,7 @@
 namespace kvsim {
 namespace {
 
-constexpr double kW = 760, kH = 380, kLeft = 78, kRight = 200, kTop = 40, kBottom = 58;
+constexpr double kW = 760, kH = 380, kLeft = 88, kRight = 200, kTop = 40, kBottom = 58;
 const char* kColors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
@@ -117,7 +117,13 @@ std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
                           : (x1 > x0 ? (v - x0) / (x1 - x0) : 0.5);
     return kLeft + t * pw;
   };
-  const auto yt = NiceTicks(y0, y1);
+  // Byte axes tick at round numbers of one binary unit (256 MiB, 512 MiB, ...).
+  double unit = 1;
+  if (y.format == Axis::Format::kBytes) {
+    while (std::max(std::fabs(y0), std::fabs(y1)) / unit >= 1024) unit *= 1024;
+  }
+  auto yt = NiceTicks(y0 / unit, y1 / unit);
+  for (auto& t : yt) t *= unit;
   y0 = std::min(y0, yt.front());
   y1 = std::max(y1, yt.back());
   auto fy = [&](double v) { return kTop + ph - (v - y0) / (y1 - y0) * ph; };
@@ -155,7 +161,7 @@ std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
   svg += "<text x=\"" + Num(kLeft + pw / 2) + "\" y=\"" + Num(kH - 12) +
          "\" text-anchor=\"middle\" font-size=\"13\">" + Escape(x.label) +
          (logx ? " (log scale)" : "") + "</text>\n";
-  svg += "<text transform=\"translate(16," + Num(kTop + ph / 2) +
+  svg += "<text transform=\"translate(14," + Num(kTop + ph / 2) +
          ") rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">" + Escape(y.label) + "</text>\n";
   if (diagonal) {
     svg += "<line x1=\"" + Num(fx(x0)) + "\" y1=\"" + Num(fy(x0)) + "\" x2=\"" + Num(fx(x1)) +
