@@ -25,15 +25,6 @@ namespace {
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
-uint64_t HashBlock(uint32_t parent, const Token* t, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t{parent} * 0xff51afd7ed558ccdull);
-  for (size_t i = 0; i < n; ++i) {
-    h = (h ^ t[i]) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 29;
-  }
-  return h;
-}
-
 class BeladyIndex final : public Index {
  public:
   BeladyIndex(uint64_t block_size, Ledger* ledger, const IndexContext& context)
@@ -126,7 +117,7 @@ class BeladyIndex final : public Index {
   };
 
   uint32_t Intern(uint32_t parent, const Token* t, uint64_t depth) {
-    const uint64_t h = HashBlock(parent, t, b_);
+    const uint64_t h = HashTokens(parent, t, b_);
     auto range = index_.equal_range(h);
     for (auto it = range.first; it != range.second; ++it) {
       const Block& blk = blocks_[it->second];

@@ -19,15 +19,6 @@ namespace {
 
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 
-uint64_t HashTokens(const Token* t, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  for (size_t i = 0; i < n; ++i) {
-    h = (h ^ t[i]) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  }
-  return h;
-}
-
 class BlockTrieIndex final : public Index {
  public:
   BlockTrieIndex(uint64_t block_size, Ledger* ledger) : b_(block_size), ledger_(ledger) {
@@ -41,7 +32,7 @@ class BlockTrieIndex final : public Index {
     uint32_t cur = kRoot;
     for (size_t k = 0; k < full; ++k) {
       const Token* t = prompt.data() + k * b_;
-      const uint32_t c = FindChild(cur, t, HashTokens(t, b_));
+      const uint32_t c = FindChild(cur, t, HashTokens(0, t, b_));
       if (c == kNone) break;
       path_.push_back(c);
       cur = c;
@@ -61,7 +52,7 @@ class BlockTrieIndex final : public Index {
     bool fresh = false;  // below a new block every block is new: no lookups
     for (size_t k = path_.size(); k < full; ++k) {
       const Token* t = seq.data() + k * b_;
-      const uint64_t h = HashTokens(t, b_);
+      const uint64_t h = HashTokens(0, t, b_);
       uint32_t c = fresh ? kNone : FindChild(cur, t, h);
       if (c == kNone) {
         c = NewBlock(cur, k, t, h);

@@ -47,17 +47,6 @@ std::vector<Series> ByStrategy(const ojson& doc, F metric) {
   return out;
 }
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
-  }
-  return o;
-}
-
 std::string Fmt(double v, const char* f) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
@@ -187,15 +176,15 @@ std::vector<ReportChart> ReportCharts(const ojson& doc) {
 std::string HtmlReport(const ojson& doc) {
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kvsim report: " +
-      Esc(doc["workload"]["name"].get<std::string>()) +
+      XmlEscape(doc["workload"]["name"].get<std::string>()) +
       "</title>\n<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:24px "
       "auto;color:#222}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid "
       "#ccc;padding:4px 8px;font-size:13px}th{background:#f4f4f4}td.n{text-align:right}"
       "code{background:#f4f4f4;padding:2px 4px}figure{margin:18px 0}</style></head><body>\n";
-  h += "<h1>kvsim capacity report: " + Esc(doc["workload"]["name"].get<std::string>()) + "</h1>\n";
+  h += "<h1>kvsim capacity report: " + XmlEscape(doc["workload"]["name"].get<std::string>()) + "</h1>\n";
   h += "<h2>Workload and run</h2>\n<table>\n";
   for (const auto& [k, v] : WorkloadFacts(doc)) {
-    h += "<tr><th>" + Esc(k) + "</th><td>" + (k == "command" ? "<code>" + Esc(v) + "</code>" : Esc(v)) +
+    h += "<tr><th>" + XmlEscape(k) + "</th><td>" + (k == "command" ? "<code>" + XmlEscape(v) + "</code>" : XmlEscape(v)) +
          "</td></tr>\n";
   }
   h += "</table>\n<h2>Charts</h2>\n<p>Bounded budgets only (token budgets priced at fp16); "
@@ -206,8 +195,8 @@ std::string HtmlReport(const ojson& doc) {
   for (size_t r = 0; r < cells.size(); ++r) {
     h += "<tr>";
     for (size_t c = 0; c < cells[r].size(); ++c) {
-      h += r == 0 ? "<th>" + Esc(cells[r][c]) + "</th>"
-                  : (c < 2 ? "<td>" : "<td class=\"n\">") + Esc(cells[r][c]) + "</td>";
+      h += r == 0 ? "<th>" + XmlEscape(cells[r][c]) + "</th>"
+                  : (c < 2 ? "<td>" : "<td class=\"n\">") + XmlEscape(cells[r][c]) + "</td>";
     }
     h += "</tr>\n";
   }

@@ -19,18 +19,6 @@ std::string Num(double v) {
   return buf;
 }
 
-std::string Escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else if (c == '"') o += "&quot;";
-    else o += c;
-  }
-  return o;
-}
-
 // "Nice" linear ticks covering [lo, hi].
 std::vector<double> NiceTicks(double lo, double hi, int want = 6) {
   if (hi <= lo) hi = lo + 1;
@@ -54,10 +42,22 @@ std::string Header(const std::string& title) {
          "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
          "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
          "<text x=\"" + Num(kW / 2) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" "
-         "font-weight=\"bold\">" + Escape(title) + "</text>\n";
+         "font-weight=\"bold\">" + XmlEscape(title) + "</text>\n";
 }
 
 }  // namespace
+
+std::string XmlEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else if (c == '"') o += "&quot;";
+    else o += c;
+  }
+  return o;
+}
 
 std::string FormatTick(double v, Axis::Format f) {
   char buf[48];
@@ -132,7 +132,7 @@ std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
     svg += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft + pw) + "\" y1=\"" + Num(fy(t)) +
            "\" y2=\"" + Num(fy(t)) + "\" stroke=\"#e5e5e5\"/>\n";
     svg += "<text x=\"" + Num(kLeft - 6) + "\" y=\"" + Num(fy(t) + 4) +
-           "\" text-anchor=\"end\">" + Escape(FormatTick(t, y.format)) + "</text>\n";
+           "\" text-anchor=\"end\">" + XmlEscape(FormatTick(t, y.format)) + "</text>\n";
   }
   // X ticks: powers of two on a log axis, nice numbers otherwise.
   std::vector<double> xt;
@@ -151,7 +151,7 @@ std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
     svg += "<line x1=\"" + Num(fx(t)) + "\" x2=\"" + Num(fx(t)) + "\" y1=\"" + Num(kTop) +
            "\" y2=\"" + Num(kTop + ph) + "\" stroke=\"#f0f0f0\"/>\n";
     svg += "<text x=\"" + Num(fx(t)) + "\" y=\"" + Num(kTop + ph + 16) +
-           "\" text-anchor=\"middle\">" + Escape(FormatTick(t, x.format)) + "</text>\n";
+           "\" text-anchor=\"middle\">" + XmlEscape(FormatTick(t, x.format)) + "</text>\n";
   }
   // Axes and labels.
   svg += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft) + "\" y1=\"" + Num(kTop) + "\" y2=\"" +
@@ -159,10 +159,10 @@ std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
   svg += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft + pw) + "\" y1=\"" + Num(kTop + ph) +
          "\" y2=\"" + Num(kTop + ph) + "\" stroke=\"#333\"/>\n";
   svg += "<text x=\"" + Num(kLeft + pw / 2) + "\" y=\"" + Num(kH - 12) +
-         "\" text-anchor=\"middle\" font-size=\"13\">" + Escape(x.label) +
+         "\" text-anchor=\"middle\" font-size=\"13\">" + XmlEscape(x.label) +
          (logx ? " (log scale)" : "") + "</text>\n";
   svg += "<text transform=\"translate(14," + Num(kTop + ph / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">" + Escape(y.label) + "</text>\n";
+         ") rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">" + XmlEscape(y.label) + "</text>\n";
   if (diagonal) {
     svg += "<line x1=\"" + Num(fx(x0)) + "\" y1=\"" + Num(fy(x0)) + "\" x2=\"" + Num(fx(x1)) +
            "\" y2=\"" + Num(fy(x1)) + "\" stroke=\"#999\" stroke-dasharray=\"5,4\"/>\n";
@@ -178,15 +178,15 @@ std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
     svg += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"2\"/>\n";
     for (const auto& [px, py] : s.points) {
       svg += "<circle cx=\"" + Num(fx(px)) + "\" cy=\"" + Num(fy(py)) + "\" r=\"3\" fill=\"" +
-             color + "\"><title>" + Escape(s.name) + ": " + Escape(FormatTick(px, x.format)) +
-             ", " + Escape(FormatTick(py, y.format)) + "</title></circle>\n";
+             color + "\"><title>" + XmlEscape(s.name) + ": " + XmlEscape(FormatTick(px, x.format)) +
+             ", " + XmlEscape(FormatTick(py, y.format)) + "</title></circle>\n";
     }
     const double ly = kTop + 10 + 20 * static_cast<double>(i);
     svg += "<line x1=\"" + Num(kW - kRight + 14) + "\" x2=\"" + Num(kW - kRight + 38) + "\" y1=\"" +
            Num(ly) + "\" y2=\"" + Num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"3\"/>\n";
     std::string label = s.name.size() > 24 ? s.name.substr(0, 23) + "…" : s.name;
-    svg += "<text x=\"" + Num(kW - kRight + 44) + "\" y=\"" + Num(ly + 4) + "\">" + Escape(label) +
-           "<title>" + Escape(s.name) + "</title></text>\n";
+    svg += "<text x=\"" + Num(kW - kRight + 44) + "\" y=\"" + Num(ly + 4) + "\">" + XmlEscape(label) +
+           "<title>" + XmlEscape(s.name) + "</title></text>\n";
   }
   if (diagonal) {
     const double ly = kTop + 10 + 20 * static_cast<double>(series.size());
@@ -212,25 +212,25 @@ std::string BarChart(const std::string& title, const Axis& value,
     svg += "<line x1=\"" + Num(x) + "\" x2=\"" + Num(x) + "\" y1=\"" + Num(top) + "\" y2=\"" +
            Num(bottom) + "\" stroke=\"#e5e5e5\"/>\n";
     svg += "<text x=\"" + Num(x) + "\" y=\"" + Num(bottom + 16) + "\" text-anchor=\"middle\">" +
-           Escape(FormatTick(t, value.format)) + "</text>\n";
+           XmlEscape(FormatTick(t, value.format)) + "</text>\n";
   }
   for (size_t i = 0; i < bars.size(); ++i) {
     const double y = top + bh * static_cast<double>(i);
     std::string label = bars[i].first.size() > 34 ? bars[i].first.substr(0, 33) + "…" : bars[i].first;
     svg += "<text x=\"" + Num(left - 8) + "\" y=\"" + Num(y + bh / 2 + 4) +
-           "\" text-anchor=\"end\">" + Escape(label) + "<title>" + Escape(bars[i].first) +
+           "\" text-anchor=\"end\">" + XmlEscape(label) + "<title>" + XmlEscape(bars[i].first) +
            "</title></text>\n";
     svg += "<rect x=\"" + Num(left) + "\" y=\"" + Num(y + 3) + "\" width=\"" +
            Num(std::max(0.0, bars[i].second / hi * pw)) + "\" height=\"" + Num(bh - 6) +
            "\" fill=\"" + kColors[i % 10] + "\"/>\n";
     svg += "<text x=\"" + Num(left + bars[i].second / hi * pw + 4) + "\" y=\"" +
-           Num(y + bh / 2 + 4) + "\">" + Escape(FormatTick(bars[i].second, value.format)) +
+           Num(y + bh / 2 + 4) + "\">" + XmlEscape(FormatTick(bars[i].second, value.format)) +
            "</text>\n";
   }
   svg += "<line x1=\"" + Num(left) + "\" x2=\"" + Num(left) + "\" y1=\"" + Num(top) + "\" y2=\"" +
          Num(bottom) + "\" stroke=\"#333\"/>\n";
   svg += "<text x=\"" + Num(left + pw / 2) + "\" y=\"" + Num(bottom + 36) +
-         "\" text-anchor=\"middle\" font-size=\"13\">" + Escape(value.label) + "</text>\n";
+         "\" text-anchor=\"middle\" font-size=\"13\">" + XmlEscape(value.label) + "</text>\n";
   return svg + "</svg>\n";
 }
 

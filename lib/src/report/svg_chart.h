@@ -25,6 +25,9 @@ std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
 std::string BarChart(const std::string& title, const Axis& value,
                      const std::vector<std::pair<std::string, double>>& bars);
 
+// Escapes &, <, > and " for HTML and SVG text.
+std::string XmlEscape(const std::string& s);
+
 // "1.5 GiB", "12%", "3.2 s": tick labels.
 std::string FormatTick(double v, Axis::Format f);
 

@@ -16,4 +16,15 @@ inline size_t CommonPrefix(const Token* a, const Token* b, size_t n) {
   return i;
 }
 
+// A 64-bit hash of n tokens, seeded (identity of a block among its siblings; collisions are
+// resolved by the callers, which compare tokens).
+inline uint64_t HashTokens(uint64_t seed, const Token* t, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (seed * 0xff51afd7ed558ccdull) ^ n;
+  for (size_t i = 0; i < n; ++i) {
+    h = (h ^ t[i]) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
 }  // namespace kvsim
