@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "kvsim: replay multi-turn chat workloads and request traces against KV-cache strategies\n"
       "(radix, block-trie, lru-buckets, two-tier, turboquant) and report hit rate, prefill\n"
-      "saved, memory, compression and attention error."};
+      "saved, memory, compression and attention error.",
+      "kvsim"};
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"

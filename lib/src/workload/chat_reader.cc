@@ -15,7 +15,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr uint64_t kMaxMessageTokens = uint64_t{1} << 28;
-constexpr uint64_t kMaxWorkloadTokens = uint64_t{1} << 31;
+constexpr uint64_t kMaxWorkloadTokens = uint64_t{1} << 29;  // 2 GiB of token ids
 
 class ChatParser {
  public:
@@ -127,7 +127,7 @@ class ChatParser {
       }
       total_ += tokens.size() - before;
       if (total_ > kMaxWorkloadTokens) {
-        Fail(mat, "the workload holds more than 2^31 tokens, more than kvsim keeps in memory");
+        Fail(mat, "the workload holds more than 2^29 tokens, more than kvsim keeps in memory (use a JSONL trace, which streams)");
       }
       if (role == "system" && leading_system) system_len = tokens.size();
       if (role != "system") leading_system = false;

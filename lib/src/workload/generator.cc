@@ -196,6 +196,9 @@ std::string GenerateChatWorkload(const GeneratorOptions& o) {
                 "': expected poisson:RATE (sessions per second) or fixed:SECONDS, above 0");
   }
   if (turns.Mean() > 10000) throw Error("--turns: at most 10000 turns per session on average");
+  if (static_cast<double>(o.sessions) * turns.Mean() > 2e7) {
+    throw Error("--sessions x mean --turns is above 20 million requests: too large for one chat file");
+  }
 
   Rng rng(o.seed);
   // Zipf popularity: prompt k (1-based) has weight 1 / k^s.
