@@ -115,7 +115,7 @@ TEST_CASE("malformed lines name the file, the line and the field") {
   CHECK(ErrorOf("{\"prompt\": [1, 2]}\n{\"prompt\": [1, -2]}\n") ==
         "t.jsonl:2: prompt[1]: expected a token id below 2^31, got -2");
   CHECK(ErrorOf("{\"prompt\": [1, 2]}\n{\"prompt\": [1, 2]\n") ==
-        "t.jsonl:2: not a valid JSON object");
+        "t.jsonl:2: not valid JSON (each line must be one JSON object)");
   CHECK(ErrorOf("{\"prompt\": [1]}\n{\"t\": -1, \"prompt\": [1]}\n") ==
         "t.jsonl:2: t: expected a non-negative time, got -1");
   CHECK(ErrorOf("{\"prompt\": [1]}\n{\"t\": \"soon\", \"prompt\": [1]}\n") ==

@@ -79,6 +79,7 @@ void ProbeAttention(const Workload& workload, const ProbeOptions& probe, const R
       }
     }
   }
+  if (cases == 0) return;  // nothing to probe (empty prompts): no attention figures at all
   for (auto& [name, t] : targets) {
     const AttentionSummary s = Summarize(t.samples, source->name(), cases, tokens);
     for (size_t i : t.rows) run->rows[i].attention = s;

@@ -23,7 +23,7 @@ void ParseLine(const LineParser& parser, const std::string& path, const std::str
                std::string* session) {
   const std::string where = path + ":" + std::to_string(line_no) + ": ";
   json obj = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (obj.is_discarded()) throw Error(where + "not a valid JSON object");
+  if (obj.is_discarded()) throw Error(where + "not valid JSON (each line must be one JSON object)");
   if (!obj.is_object()) throw Error(where + "expected a JSON object, got " + JsonShow(obj));
   try {
     tokens->clear();
