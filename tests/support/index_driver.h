@@ -12,8 +12,8 @@ namespace kvsim::testing {
 
 class IndexDriver {
  public:
-  IndexDriver(const std::string& strategy, Budget budget)
-      : ledger_(budget, TokenCost{1, 1, kNoTail}) {
+  IndexDriver(const std::string& strategy, Budget budget, TokenCost cost = {1, 1, kNoTail})
+      : ledger_(budget, cost) {
     const Strategy s = ParseStrategy(strategy);
     index_ = MakeIndex(s.index, s.index_options, &ledger_);
   }
