@@ -21,7 +21,7 @@ std::unique_ptr<KvCodec> MakeTurboQuant(const Options& o, uint32_t d, uint64_t r
   TurboQuantOptions k;
   k.bits = static_cast<uint32_t>(o.Int("key_bits"));
   k.prod = o.Choice("key_mode") == "prod";
-  k.hadamard = o.Choice("rotation") == "hadamard";
+  k.rotation = o.Choice("rotation");
   k.seed = SeedOf(o, run_seed) * 2;
   k.outlier_channels = static_cast<uint32_t>(o.Int("outlier_channels"));
   k.outlier_bits = static_cast<uint32_t>(o.Int("outlier_bits"));
@@ -77,8 +77,9 @@ const std::vector<CodecRow>& Rows() {
         {{"key_bits", Type::kInt, 4, 1, 8, {}, "bits per key channel (prod: b-1 codebook + 1 QJL)"},
          {"value_bits", Type::kInt, 4, 1, 8, {}, "bits per value channel (always mse)"},
          {"key_mode", Type::kChoice, 0, 0, 0, {"prod", "mse"}, "keys: unbiased (prod) or mse"},
-         {"rotation", Type::kChoice, 0, 0, 0, {"dense", "hadamard"},
-          "Haar rotation (QR of a Gaussian, O(d^2)) or random signs + Walsh-Hadamard (O(d log d))"},
+         {"rotation", Type::kChoice, 0, 0, 0, {"auto", "hadamard", "dense"},
+          "hadamard: random signs + Walsh-Hadamard, O(d log d); dense: Haar (QR of a Gaussian), "
+          "O(d^2); auto: hadamard for power-of-two dimensions, else dense"},
          {"seed", Type::kInt, -1, -1, (int64_t{1} << 62), {}, "rotation and QJL seed (-1: the run's --seed)"},
          {"outlier_channels", Type::kInt, 0, 0, 1024, {}, "channels quantized separately with outlier_bits"},
          {"outlier_bits", Type::kInt, 0, 0, 8, {}, "bits of the outlier channels (0: bits + 1)"}}},

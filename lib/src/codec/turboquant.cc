@@ -43,14 +43,18 @@ float FromF16(const uint8_t* p) {
   return f;
 }
 
+bool UseHadamard(const std::string& rotation, size_t d) {
+  return rotation == "hadamard" || (rotation == "auto" && (d & (d - 1)) == 0);
+}
+
 // One TurboQuant instance over a vector of `d` coordinates.
 class Part {
  public:
-  Part(size_t d, uint32_t bits, bool prod, bool hadamard, uint64_t seed)
+  Part(size_t d, uint32_t bits, bool prod, const std::string& rotation, uint64_t seed)
       : d_(d),
         mse_bits_(prod ? bits - 1 : bits),
         qjl_(prod),
-        rot_(hadamard ? NewHadamardRotation(d, seed) : NewDenseRotation(d, seed)),
+        rot_(UseHadamard(rotation, d) ? NewHadamardRotation(d, seed) : NewDenseRotation(d, seed)),
         big_d_(rot_->out_dim()) {
     if (mse_bits_ > 0) book_ = &LloydMaxCodebook(static_cast<uint32_t>(big_d_), mse_bits_);
     if (qjl_) s_ = GaussianMatrix(big_d_, big_d_, seed ^ 0x51a7e5u);
@@ -169,9 +173,9 @@ class TurboQuantCodec final : public VectorCodec {
     channels_.resize(d);
     std::iota(channels_.begin(), channels_.end(), 0);
     if (k > 0) {
-      parts_.push_back({k, std::make_unique<Part>(k, kb, o.prod, o.hadamard, o.seed * 2 + 1)});
+      parts_.push_back({k, std::make_unique<Part>(k, kb, o.prod, o.rotation, o.seed * 2 + 1)});
     }
-    parts_.push_back({d - k, std::make_unique<Part>(d - k, o.bits, o.prod, o.hadamard, o.seed * 2)});
+    parts_.push_back({d - k, std::make_unique<Part>(d - k, o.bits, o.prod, o.rotation, o.seed * 2)});
   }
 
   std::string name() const override { return "turboquant"; }
