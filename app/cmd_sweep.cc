@@ -29,6 +29,9 @@ void DoSweep(const SweepArgs& a) {
       a.report.find(".md") == std::string::npos) {
     throw Error("--report '" + a.report + "': the file name must end in .html or .md");
   }
+  // The statistics pass replays unbounded radix anyway: its working set serves every point.
+  const WorkloadStats stats = ComputeStats(*plan.workload, plan.options.cache_output);
+  plan.options.working_set_tokens = stats.working_set_tokens;
   RunResult run;
   {
     Progress progress("sweep points");
@@ -46,7 +49,7 @@ void DoSweep(const SweepArgs& a) {
                   {"shard", sweep.shard.ToString()},
                   {"strategies", strategies},
                   {"budgets", budgets}};
-  doc["workload_stats"] = StatsToJson(ComputeStats(*plan.workload, plan.options.cache_output));
+  doc["workload_stats"] = StatsToJson(stats);
   doc["command"] = CommandLine();
   if (!a.run.json.empty()) WriteFileAtomically(a.run.json, doc.dump(2) + "\n");
   if (!a.csv.empty()) WriteFileAtomically(a.csv, RunToCsv(doc));

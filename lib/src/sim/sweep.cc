@@ -39,7 +39,9 @@ RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategie
                 const SweepOptions& sweep) {
   RunOptions shared = options;
   shared.progress = nullptr;
-  shared.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
+  if (!shared.working_set_tokens) {
+    shared.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
+  }
   std::vector<size_t> mine;
   const size_t total = strategies.size() * budgets.size();
   for (size_t p = 0; p < total; ++p) {
