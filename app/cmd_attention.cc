@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "kvsim/attention.h"
+#include "kvsim/cancel.h"
 #include "kvsim/error.h"
 #include "kvsim/generator.h"
 #include "kvsim/kernels.h"
@@ -60,6 +61,7 @@ void Attention(const AttentionArgs& a) {
     std::vector<AttentionCase> cases;
     std::vector<ExactAttention> exact;
     for (int64_t h = 0; h < a.heads; ++h) {
+      ThrowIfStopped();
       cases.push_back(source->Case(tokens, static_cast<uint32_t>(h / source->kv_heads()),
                                    static_cast<uint32_t>(h % source->kv_heads()),
                                    static_cast<size_t>(a.queries), rng.Next()));
@@ -69,6 +71,7 @@ void Attention(const AttentionArgs& a) {
       const auto start = std::chrono::steady_clock::now();
       std::vector<AttentionSample> samples;
       for (size_t h = 0; h < cases.size(); ++h) {
+        ThrowIfStopped();
         AttentionCase& c = cases[h];
         const uint64_t tail = codecs[ci]->tail();
         c.hot_from = tail == kNoTail ? 0 : (c.n > tail ? c.n - tail : 0);

@@ -8,13 +8,14 @@
 #include "kvsim/stats.h"
 #include "kvsim/workload.h"
 #include "report/text_table.h"
+#include "run_args.h"
 
 namespace kvsim::cli {
 namespace {
 
 struct InspectArgs {
-  std::string workload, format, json;
-  int64_t trace_block = 512;
+  std::string workload, json;
+  LoadArgs load;
   bool no_cache_output = false;
 };
 
@@ -24,8 +25,7 @@ std::vector<std::string> Row(const std::string& name, const Distribution& d) {
 }
 
 void Inspect(const InspectArgs& a) {
-  if (a.trace_block < 1) throw Error("--trace-block must be a positive number of tokens");
-  const auto w = LoadWorkload(a.workload, {a.format, static_cast<uint64_t>(a.trace_block)});
+  const auto w = LoadWorkload(a.workload, MakeLoadOptions(a.load));
   const WorkloadStats s = ComputeStats(*w, !a.no_cache_output);
   const WorkloadInfo& info = w->info();
   if (!a.json.empty()) {
@@ -56,10 +56,7 @@ void AddInspectCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect", "Describe a workload: sizes, distributions, reuse bound");
   cmd->add_option("workload", args->workload, "Workload file (chat JSON, token trace, Mooncake)")
       ->required();
-  cmd->add_option("--format", args->format, "Workload format (default: detected)")
-      ->check(CLI::IsMember({"chat", "trace", "mooncake"}));
-  cmd->add_option("--trace-block", args->trace_block, "Mooncake trace block size in tokens")
-      ->capture_default_str();
+  AddLoadOptions(cmd, &args->load);
   cmd->add_flag("--no-cache-output", args->no_cache_output,
                 "Working set and reuse bound when only prompts are cached");
   cmd->add_option("--json", args->json, "Also write the statistics as JSON to this file");

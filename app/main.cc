@@ -1,11 +1,14 @@
 // kvsim: replays LLM serving workloads against KV-cache strategies. This file only wires the
-// subcommands together and maps failures to exit codes (0 ok, 1 regression, 2 bad input/usage).
-#include <fstream>
+// subcommands together and maps failures to exit codes (0 ok, 1 regression, 2 bad input/usage,
+// 130 stopped by SIGINT). A first Ctrl-C asks the run to stop cleanly (no output file is
+// left); a second one ends the process at once.
+#include <csignal>
 #include <iostream>
 
 #include "commands.h"
+#include "kvsim/cancel.h"
 #include "kvsim/error.h"
-#include "kvsim/error.h"
+#include "kvsim/input_limits.h"
 
 namespace kvsim::cli {
 namespace {
@@ -14,17 +17,26 @@ std::vector<std::string> g_command;
 const std::vector<std::string>& CommandLine() { return g_command; }
 
 nlohmann::ordered_json ReadJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open");
+  const InputLimits limits;
+  const std::string text = ReadFileCapped(path, limits.max_json_bytes, "kvsim never writes result files this large");
+  CheckJsonDepth(text, limits.max_json_depth, path);
   try {
-    return nlohmann::ordered_json::parse(in);
+    return nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw Error(path + ": not valid JSON (" + std::string(e.what()) + ")");
   }
 }
 }  // namespace kvsim::cli
 
+namespace {
+extern "C" void OnInterrupt(int) {
+  kvsim::RequestStop();
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+}  // namespace
+
 int main(int argc, char** argv) {
+  std::signal(SIGINT, OnInterrupt);
   for (int i = 0; i < argc; ++i) kvsim::cli::g_command.emplace_back(argv[i]);
   kvsim::cli::g_command[0] = "kvsim";
   CLI::App app{
@@ -60,6 +72,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const kvsim::Interrupted&) {
+    std::cerr << "kvsim: interrupted; no output written\n";
+    return 130;
   } catch (const kvsim::cli::ExitWith& e) {
     return e.code;
   } catch (const kvsim::Error& e) {

@@ -28,6 +28,41 @@ size_t InRange(int64_t v, const char* flag, int64_t max) {
 
 }  // namespace
 
+void AddLoadOptions(CLI::App* cmd, LoadArgs* args) {
+  cmd->add_option("--format", args->format, "Workload format (default: detected from the content)")
+      ->check(CLI::IsMember({"chat", "trace", "mooncake"}));
+  cmd->add_option("--trace-block", args->trace_block, "Mooncake trace block size in tokens")
+      ->capture_default_str();
+  cmd->add_option("--max-tokens", args->max_tokens,
+                  "Input limit: token ids a chat workload (or one trace request) may hold")
+      ->capture_default_str()
+      ->group("Input limits");
+  cmd->add_option("--max-line-bytes", args->max_line_bytes, "Input limit: bytes in one JSONL line")
+      ->capture_default_str()
+      ->group("Input limits");
+  cmd->add_option("--max-json-bytes", args->max_json_bytes,
+                  "Input limit: bytes of a JSON document read whole (chat workloads)")
+      ->capture_default_str()
+      ->group("Input limits");
+}
+
+LoadOptions MakeLoadOptions(const LoadArgs& a) {
+  if (a.trace_block < 1 || a.trace_block > (1 << 20)) {
+    throw Error("--trace-block must be in 1..1048576 tokens, got " + std::to_string(a.trace_block));
+  }
+  LoadOptions load;
+  load.format = a.format;
+  load.trace_block = static_cast<uint64_t>(a.trace_block);
+  const auto positive = [](int64_t v, const char* flag) {
+    if (v < 1) throw Error(std::string(flag) + " must be positive, got " + std::to_string(v));
+    return static_cast<uint64_t>(v);
+  };
+  load.limits.max_tokens = positive(a.max_tokens, "--max-tokens");
+  load.limits.max_line_bytes = positive(a.max_line_bytes, "--max-line-bytes");
+  load.limits.max_json_bytes = positive(a.max_json_bytes, "--max-json-bytes");
+  return load;
+}
+
 void AddRunOptions(CLI::App* cmd, RunArgs* args) {
   cmd->add_option("workload", args->workload,
                   "Workload file: kvsim-chat/1 JSON, token-trace JSONL or Mooncake JSONL")
@@ -50,10 +85,7 @@ void AddRunOptions(CLI::App* cmd, RunArgs* args) {
                   "model profile's)");
   cmd->add_option("--json", args->json, "Write the results as JSON to this file");
   cmd->add_option("--seed", args->seed, "Seed for every random choice")->capture_default_str();
-  cmd->add_option("--format", args->format, "Workload format (default: detected from the content)")
-      ->check(CLI::IsMember({"chat", "trace", "mooncake"}));
-  cmd->add_option("--trace-block", args->trace_block, "Mooncake trace block size in tokens")
-      ->capture_default_str();
+  AddLoadOptions(cmd, &args->load);
   cmd->add_flag("--no-cache-output", args->no_cache_output,
                 "Insert only the prompt after each request, not prompt + output");
   cmd->add_flag("-v,--verbose", args->verbose, "Also print hit rates by turn and by session");
@@ -99,11 +131,7 @@ RunPlan MakeRunPlan(const RunArgs& a) {
   plan.probe.heads = InRange(a.probe_heads, "--probe-heads", 4096);
   plan.probe.queries = InRange(a.probe_queries, "--probe-queries", 4096);
   plan.probe.kv_dump = a.kv_dump;
-  if (a.trace_block < 1) throw Error("--trace-block must be a positive number of tokens");
-  LoadOptions load;
-  load.format = a.format;
-  load.trace_block = static_cast<uint64_t>(a.trace_block);
-  plan.workload = LoadWorkload(a.workload, load);
+  plan.workload = LoadWorkload(a.workload, MakeLoadOptions(a.load));
   return plan;
 }
 

@@ -13,6 +13,17 @@
 
 namespace kvsim::cli {
 
+// How a workload file is read: its format and the limits of kvsim/input_limits.h.
+struct LoadArgs {
+  std::string format;
+  int64_t trace_block = 512;
+  int64_t max_tokens = int64_t{1} << 29;
+  int64_t max_line_bytes = int64_t{64} << 20;
+  int64_t max_json_bytes = int64_t{1} << 30;
+};
+void AddLoadOptions(CLI::App* cmd, LoadArgs* args);
+LoadOptions MakeLoadOptions(const LoadArgs& args);
+
 struct RunArgs {
   std::string workload;
   std::vector<std::string> strategies;
@@ -22,8 +33,7 @@ struct RunArgs {
   double prefill_tps = 0;
   std::string json;
   int64_t seed = 42;
-  std::string format;
-  int64_t trace_block = 512;
+  LoadArgs load;
   bool no_cache_output = false;
   bool verbose = false;
   bool quiet = false;

@@ -111,7 +111,9 @@ TEST_CASE("bad input names the file and the JSON path") {
   CHECK(ErrorOf(One(R"({"role":"user","length":2.5})")) ==
         "w.json: sessions[0].messages[0].length: expected a non-negative integer, got 2.5");
   CHECK(ErrorOf(One(R"({"role":"user","length":1e12})")) ==
-        "w.json: sessions[0].messages[0].length: absurd length 1000000000000.0 (limit 2^28)");
+        "w.json: sessions[0].messages[0].length: the workload would hold more than 536870912 tokens, "
+              "the limit kvsim keeps in memory (raise --max-tokens, or use a JSONL trace, which "
+              "streams)");
   CHECK(ErrorOf(One(R"({"role":"user","text":"x","shared":"k"})")) ==
         "w.json: sessions[0].messages[0].shared: goes only with \"length\"");
   CHECK(ErrorOf(One(R"({"role":"assistant","length":3,"delay":1})")) ==

@@ -12,12 +12,19 @@ namespace {
 
 using testing::TempDir;
 
+LoadOptions Options(const std::string& format, uint64_t block) {
+  LoadOptions o;
+  o.format = format;
+  o.trace_block = block;
+  return o;
+}
+
 std::string ErrorOf(const std::string& text, const std::string& format = "",
                     uint64_t block = 512) {
   TempDir dir;
   const std::string path = dir.Write("t.jsonl", text);
   try {
-    LoadWorkload(path, {format, block});
+    LoadWorkload(path, Options(format, block));
   } catch (const Error& e) {
     std::string m = e.what();
     return m.substr(m.find("t.jsonl"));
@@ -82,7 +89,7 @@ TEST_CASE("mooncake: expansion by block, hits by shared hash-id prefix") {
   CHECK(Hits(*w, "radix", "inf") == std::vector<uint64_t>{0, 1000, 512});
   CHECK(Hits(*w, "block-trie:block_size=512", "inf") == std::vector<uint64_t>{0, 512, 512});
   // --trace-block changes the expansion.
-  auto small = LoadWorkload(dir.Write("s.jsonl", MooncakeLine(0, 10, 1, {4, 5, 6})), {"", 4});
+  auto small = LoadWorkload(dir.Write("s.jsonl", MooncakeLine(0, 10, 1, {4, 5, 6})), Options("", 4));
   CHECK(small->info().prompt_tokens == 10);
 }
 
@@ -102,7 +109,7 @@ TEST_CASE("a mooncake trace and the equivalent token trace give identical result
     }
     tokens += "{\"t\": " + std::to_string(i) + ", \"prompt\": [" + p + "], \"output\": 5}\n";
   }
-  auto m = LoadWorkload(dir.Write("m.jsonl", mooncake), {"", b});
+  auto m = LoadWorkload(dir.Write("m.jsonl", mooncake), Options("", b));
   auto t = LoadWorkload(dir.Write("t.jsonl", tokens));
   for (const char* s : {"radix", "block-trie:block_size=4", "lru-buckets"}) {
     for (const char* budget : {"inf", "30tok"}) {

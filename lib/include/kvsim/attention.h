@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +103,13 @@ struct NpyArray {
   std::vector<float> data;
 };
 NpyArray ReadNpy(const std::string& path);
+// Parses an .npy held in `in` (`size` bytes from its position); `path` names it in messages.
+// Checks every size against `size` before allocating.
+NpyArray ParseNpy(std::istream& in, uint64_t size, const std::string& path);
+// A KV source over arrays already read (what LoadKvDump does after reading the three files);
+// validates their shapes against each other. `dir` names them in messages.
+std::unique_ptr<KvSource> MakeKvDump(NpyArray keys, NpyArray values, NpyArray queries,
+                                     const std::string& dir);
 // Writes a float32 (or, with half = true, float16) array; for tests and tools.
 void WriteNpy(const std::string& path, const std::vector<size_t>& shape,
               const std::vector<float>& data, bool half = false);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kvsim/input_limits.h"
 #include "kvsim/token.h"
 
 namespace kvsim {
@@ -58,13 +59,20 @@ class Workload {
 struct LoadOptions {
   std::string format;           // "", "chat", "trace" or "mooncake"; "" detects from content
   uint64_t trace_block = 512;   // Mooncake block size in tokens (--trace-block)
+  InputLimits limits;           // sizes beyond which input is rejected (kvsim/input_limits.h)
 };
 
 // Loads and validates a workload. Throws Error naming the file and the line or JSON path.
 std::unique_ptr<Workload> LoadWorkload(const std::string& path, const LoadOptions& options = {});
 
+// Parses a workload held in memory, any format, exactly as LoadWorkload reads a file with this
+// content; `path` is used in messages. (Fuzzing, tests, and input that is not a file.)
+std::unique_ptr<Workload> ParseWorkload(std::string text, const std::string& path,
+                                        const LoadOptions& options = {});
+
 // Parses a chat workload held in memory (SPEC 2.1); `path` is used in messages.
-std::unique_ptr<Workload> ParseChatWorkload(const std::string& text, const std::string& path);
+std::unique_ptr<Workload> ParseChatWorkload(const std::string& text, const std::string& path,
+                                            const InputLimits& limits = {});
 
 // A workload made from requests in memory (tests, generators). Requests are sorted by time,
 // stably. Each request's tokens are copied.

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <unistd.h>
 
+#include "kvsim/cancel.h"
 #include "kvsim/error.h"
 #include "kvsim/report.h"
 #include "text_table.h"
@@ -227,6 +228,10 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
     }
   }
   std::error_code ec;
+  if (StopRequested()) {  // stopped while writing: leave nothing behind
+    fs::remove(tmp, ec);
+    throw Interrupted();
+  }
   fs::rename(tmp, target, ec);
   if (ec) {
     fs::remove(tmp);

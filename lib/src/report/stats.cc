@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kvsim/cancel.h"
 #include "kvsim/replay.h"
 
 namespace kvsim {
@@ -39,6 +40,7 @@ WorkloadStats ComputeStats(const Workload& workload, bool cache_output) {
   double first = 0, last = 0;
   auto stream = workload.Open();
   while (const Request* r = stream->Next()) {
+    if ((prompts.size() & 255) == 0) ThrowIfStopped();
     if (prompts.empty()) first = r->time;
     last = r->time;
     prompts.push_back(r->prompt_len);

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "kvsim/attention.h"
@@ -12,45 +11,74 @@
 
 namespace kvsim {
 
-NpyArray ReadNpy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open");
+namespace {
+
+// The value of `key` in a .npy header dict ({'descr': '<f4', 'fortran_order': False,
+// 'shape': (3, 4), }): the text after "'key':", trimmed, up to the end of its quoted string,
+// tuple or word. Empty when the key is missing.
+std::string HeaderField(const std::string& header, const std::string& key) {
+  size_t at = header.find("'" + key + "'");
+  if (at == std::string::npos) at = header.find("\"" + key + "\"");
+  if (at == std::string::npos) return "";
+  at = header.find_first_not_of(" ", at + key.size() + 2);
+  if (at == std::string::npos || header[at] != ':') return "";
+  at = header.find_first_not_of(" ", at + 1);
+  if (at == std::string::npos) return "";
+  const char open = header[at];
+  if (open == '\'' || open == '"') {
+    const size_t close = header.find(open, at + 1);
+    return close == std::string::npos ? "" : header.substr(at + 1, close - at - 1);
+  }
+  if (open == '(') {
+    const size_t close = header.find(')', at);
+    return close == std::string::npos ? "" : header.substr(at, close - at + 1);
+  }
+  const size_t stop = header.find_first_of(",} ", at);
+  return header.substr(at, stop == std::string::npos ? std::string::npos : stop - at);
+}
+
+}  // namespace
+
+NpyArray ParseNpy(std::istream& in, uint64_t size, const std::string& path) {
   char magic[8];
-  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
+  if (size < 8 || !in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
     throw Error(path + ": not a NumPy .npy file (bad magic)");
   }
   const int major = static_cast<unsigned char>(magic[6]);
   uint32_t header_len = 0;
+  uint64_t offset = 10;
   if (major == 1) {
-    uint16_t h;
-    if (!in.read(reinterpret_cast<char*>(&h), 2)) throw Error(path + ": truncated header");
-    header_len = h;
+    unsigned char h[2];
+    if (!in.read(reinterpret_cast<char*>(h), 2)) throw Error(path + ": truncated header");
+    header_len = h[0] | (h[1] << 8);
   } else if (major == 2 || major == 3) {
-    if (!in.read(reinterpret_cast<char*>(&header_len), 4)) throw Error(path + ": truncated header");
+    unsigned char h[4];
+    if (!in.read(reinterpret_cast<char*>(h), 4)) throw Error(path + ": truncated header");
+    header_len = h[0] | (h[1] << 8) | (h[2] << 16) | (uint32_t{h[3]} << 24);
+    offset = 12;
   } else {
     throw Error(path + ": unsupported .npy format version " + std::to_string(major));
   }
-  if (header_len > (1u << 20)) throw Error(path + ": header too large");
+  if (header_len > (1u << 16)) throw Error(path + ": header too large (" + std::to_string(header_len) + " bytes)");
+  if (offset + header_len > size) throw Error(path + ": truncated header");
   std::string header(header_len, '\0');
   if (!in.read(header.data(), header_len)) throw Error(path + ": truncated header");
-  std::smatch m;
+  offset += header_len;
   NpyArray a;
-  if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']*)'"))) {
-    throw Error(path + ": header has no 'descr'");
-  }
-  a.dtype = m[1];
+  a.dtype = HeaderField(header, "descr");
+  if (a.dtype.empty()) throw Error(path + ": header has no 'descr'");
   if (a.dtype != "<f4" && a.dtype != "<f2") {
     throw Error(path + ": dtype '" + a.dtype + "' is not supported (use float32 '<f4' or float16 '<f2')");
   }
-  if (!std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*(True|False)"))) {
-    throw Error(path + ": header has no 'fortran_order'");
-  }
-  if (m[1] == "True") throw Error(path + ": Fortran-ordered arrays are not supported (save in C order)");
-  if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) {
-    throw Error(path + ": header has no 'shape'");
-  }
-  std::stringstream shape(m[1]);
-  size_t total = 1;
+  const std::string order = HeaderField(header, "fortran_order");
+  if (order != "True" && order != "False") throw Error(path + ": header has no 'fortran_order'");
+  if (order == "True") throw Error(path + ": Fortran-ordered arrays are not supported (save in C order)");
+  const std::string tuple = HeaderField(header, "shape");
+  if (tuple.size() < 2 || tuple.front() != '(') throw Error(path + ": header has no 'shape'");
+  std::stringstream shape(tuple.substr(1, tuple.size() - 2));
+  const size_t width = a.dtype == "<f4" ? 4 : 2;
+  const uint64_t available = (size - offset) / width;
+  uint64_t total = 1;
   for (std::string dim; std::getline(shape, dim, ',');) {
     dim.erase(0, dim.find_first_not_of(" "));
     dim.erase(dim.find_last_not_of(" ") + 1);
@@ -59,10 +87,13 @@ NpyArray ReadNpy(const std::string& path) {
       throw Error(path + ": bad shape entry '" + dim + "'");
     }
     a.shape.push_back(std::stoull(dim));
-    total *= a.shape.back();
-    if (total > (size_t{1} << 34)) throw Error(path + ": array too large");
+    if (a.shape.size() > 8) throw Error(path + ": more than 8 dimensions");
+    // Checked before anything is allocated: the file must hold every value it declares.
+    if (__builtin_mul_overflow(total, a.shape.back(), &total)) {
+      throw Error(path + ": bad shape " + tuple + " (more values than any file holds)");
+    }
   }
-  const size_t width = a.dtype == "<f4" ? 4 : 2;
+  if (total > available) throw Error(path + ": truncated data (expected " + std::to_string(total) + " values)");
   std::vector<char> raw(total * width);
   if (!in.read(raw.data(), static_cast<std::streamsize>(raw.size()))) {
     throw Error(path + ": truncated data (expected " + std::to_string(total) + " values)");
@@ -79,6 +110,16 @@ NpyArray ReadNpy(const std::string& path) {
     }
   }
   return a;
+}
+
+NpyArray ReadNpy(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open");
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw Error(path + ": cannot read (not a regular file?)");
+  in.seekg(0);
+  return ParseNpy(in, static_cast<uint64_t>(size), path);
 }
 
 void WriteNpy(const std::string& path, const std::vector<size_t>& shape,
@@ -109,10 +150,8 @@ namespace {
 
 class NpyKvDump final : public KvSource {
  public:
-  explicit NpyKvDump(const std::string& dir)
-      : keys_(ReadNpy(dir + "/keys.npy")),
-        values_(ReadNpy(dir + "/values.npy")),
-        queries_(ReadNpy(dir + "/queries.npy")) {
+  NpyKvDump(NpyArray keys, NpyArray values, NpyArray queries, const std::string& dir)
+      : keys_(std::move(keys)), values_(std::move(values)), queries_(std::move(queries)) {
     auto need3 = [&](const NpyArray& a, const char* name, const char* layout) {
       if (a.shape.size() != 3) {
         throw Error(dir + "/" + name + ": expected shape " + layout + ", got " +
@@ -126,13 +165,17 @@ class NpyKvDump final : public KvSource {
       throw Error(dir + "/values.npy: shape differs from keys.npy");
     }
     const size_t kv = keys_.shape[1], d = keys_.shape[2];
+    if (kv == 0) throw Error(dir + "/keys.npy: no kv heads");
     if (queries_.shape[2] != d) throw Error(dir + "/queries.npy: head_dim differs from keys.npy");
-    if (queries_.shape[1] % kv != 0) {
+    if (queries_.shape[1] == 0 || queries_.shape[1] % kv != 0) {
       throw Error(dir + "/queries.npy: " + std::to_string(queries_.shape[1]) +
                   " query heads are not a multiple of " + std::to_string(kv) + " kv heads");
     }
     if (keys_.shape[0] == 0 || queries_.shape[0] == 0) throw Error(dir + ": empty dump");
-    if (d % 8 != 0 || d > 1024) throw Error(dir + ": head_dim must be a multiple of 8 up to 1024");
+    if (d == 0 || d % 8 != 0 || d > 1024) {
+      throw Error(dir + ": head_dim must be a multiple of 8 up to 1024");
+    }
+    if (kv > (1u << 16)) throw Error(dir + "/keys.npy: more than 65536 kv heads");
   }
 
   std::string name() const override { return "kv-dump"; }
@@ -172,7 +215,15 @@ class NpyKvDump final : public KvSource {
 }  // namespace
 
 std::unique_ptr<KvSource> LoadKvDump(const std::string& dir) {
-  return std::make_unique<NpyKvDump>(dir);
+  NpyArray keys = ReadNpy(dir + "/keys.npy");  // in this order, so errors name the first bad file
+  NpyArray values = ReadNpy(dir + "/values.npy");
+  NpyArray queries = ReadNpy(dir + "/queries.npy");
+  return MakeKvDump(std::move(keys), std::move(values), std::move(queries), dir);
+}
+
+std::unique_ptr<KvSource> MakeKvDump(NpyArray keys, NpyArray values, NpyArray queries,
+                                     const std::string& dir) {
+  return std::make_unique<NpyKvDump>(std::move(keys), std::move(values), std::move(queries), dir);
 }
 
 }  // namespace kvsim

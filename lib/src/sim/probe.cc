@@ -4,6 +4,8 @@
 // compared with every lossy strategy's encoding of it.
 #include "kvsim/probe.h"
 
+#include "kvsim/cancel.h"
+
 #include <map>
 #include <set>
 
@@ -65,6 +67,7 @@ void ProbeAttention(const Workload& workload, const ProbeOptions& probe, const R
     const auto& ctx = contexts[ci];
     if (ctx.empty()) continue;
     for (size_t h = 0; h < probe.heads; ++h) {
+      ThrowIfStopped();
       const uint32_t layer = static_cast<uint32_t>(rng.Next() % options.model.layers);
       const uint32_t kv_head = static_cast<uint32_t>(rng.Next() % source->kv_heads());
       AttentionCase c = source->Case(ctx, layer, kv_head, probe.queries, rng.Next());

@@ -1,5 +1,6 @@
 // The replay loop (SPEC 3), shared by every index and codec: libCacheSim's single access loop,
 // with the index and the codec as hooks.
+#include "kvsim/cancel.h"
 #include "kvsim/replay.h"
 
 #include <cassert>
@@ -100,7 +101,10 @@ uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
           false, IndexContext{&workload, cache_output});
   auto stream = workload.Open();
   Tick now = 0;
-  while (const Request* r = stream->Next()) row.Step(*r, now++);
+  while (const Request* r = stream->Next()) {
+    if ((now & 255) == 0) ThrowIfStopped();
+    row.Step(*r, now++);
+  }
   return row.tokens_held();
 }
 
@@ -141,6 +145,7 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
   const uint64_t total = workload.info().requests;
   Tick now = 0;
   while (const Request* r = stream->Next()) {
+    if ((now & 255) == 0) ThrowIfStopped();
     for (size_t i = 0; i < rows.size(); ++i) {
       const uint64_t hit = rows[i]->Step(*r, now);
       if (options.on_step) options.on_step(i, hit, rows[i]->tokens_held(), rows[i]->bytes_held());

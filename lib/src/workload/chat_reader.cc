@@ -14,14 +14,13 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr uint64_t kMaxMessageTokens = uint64_t{1} << 28;
-constexpr uint64_t kMaxWorkloadTokens = uint64_t{1} << 29;  // 2 GiB of token ids
-
 class ChatParser {
  public:
-  explicit ChatParser(std::string path) : path_(std::move(path)) {}
+  ChatParser(std::string path, const InputLimits& limits)
+      : path_(std::move(path)), limits_(limits) {}
 
   std::unique_ptr<Workload> Parse(const std::string& text) {
+    CheckJsonDepth(text, limits_.max_json_depth, path_);
     json doc;
     try {
       doc = json::parse(text);
@@ -118,17 +117,16 @@ class ChatParser {
         ReadTokens(msg["tokens"], mat + ".tokens", &tokens);
       } else if (msg.contains("text")) {
         Tokenize(String(msg["text"], mat + ".text"), &tokens);
+        CheckRoom(tokens.size() - before, mat + ".text");
       } else {
         const uint64_t length = Count(msg["length"], mat + ".length");
+        CheckRoom(length, mat + ".length");
         const uint64_t seq = msg.contains("shared")
                                  ? ids_.Shared(String(msg["shared"], mat + ".shared"))
                                  : ids_.Fresh();
         AppendSynthetic(seq, 0, length, &tokens);
       }
       total_ += tokens.size() - before;
-      if (total_ > kMaxWorkloadTokens) {
-        Fail(mat, "the workload holds more than 2^29 tokens, more than kvsim keeps in memory (use a JSONL trace, which streams)");
-      }
       if (role == "system" && leading_system) system_len = tokens.size();
       if (role != "system") leading_system = false;
       if (role == "user") {
@@ -147,9 +145,18 @@ class ChatParser {
     storage_.push_back(std::move(tokens));
   }
 
+  // Token ids are held in memory: the whole workload may hold at most limits_.max_tokens.
+  void CheckRoom(uint64_t more, const std::string& at) const {
+    if (more > limits_.max_tokens - total_) {
+      Fail(at, "the workload would hold more than " + std::to_string(limits_.max_tokens) +
+                   " tokens, the limit kvsim keeps in memory (raise --max-tokens, or use a "
+                   "JSONL trace, which streams)");
+    }
+  }
+
   void ReadTokens(const json& arr, const std::string& at, std::vector<Token>* out) {
     if (!arr.is_array()) Fail(at, "expected an array of token ids, got " + Show(arr));
-    if (arr.size() > kMaxMessageTokens) Fail(at, "more than 2^28 tokens in one message");
+    CheckRoom(arr.size(), at);
     for (size_t i = 0; i < arr.size(); ++i) {
       const json& v = arr[i];
       const std::string vat = at + "[" + std::to_string(i) + "]";
@@ -172,13 +179,12 @@ class ChatParser {
     if (v.is_number_float()) {
       const double d = v.get<double>();
       if (!(d >= 0) || d != std::floor(d)) Fail(at, "expected a non-negative integer, got " + v.dump());
-      if (d > double(kMaxMessageTokens)) Fail(at, "absurd length " + v.dump() + " (limit 2^28)");
+      if (!(d < 18446744073709551616.0)) Fail(at, "absurd length " + v.dump());
       return static_cast<uint64_t>(d);
     }
     if (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() < 0) {
       Fail(at, "expected a non-negative integer, got " + v.dump());
     }
-    if (v.get<uint64_t>() > kMaxMessageTokens) Fail(at, "absurd length " + v.dump() + " (limit 2^28)");
     return v.get<uint64_t>();
   }
 
@@ -248,6 +254,7 @@ class ChatParser {
   }
 
   std::string path_;
+  InputLimits limits_;
   SyntheticIds ids_;
   std::vector<std::vector<Token>> storage_;
   std::vector<Pending> pending_;
@@ -257,11 +264,12 @@ class ChatParser {
 
 }  // namespace
 
-std::unique_ptr<Workload> ParseChatWorkload(const std::string& text, const std::string& path) {
+std::unique_ptr<Workload> ParseChatWorkload(const std::string& text, const std::string& path,
+                                            const InputLimits& limits) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(path + ": the file is empty");
   }
-  return ChatParser(path).Parse(text);
+  return ChatParser(path, limits).Parse(text);
 }
 
 std::unique_ptr<Workload> MakeWorkload(std::vector<OwnedRequest> owned, std::string name) {

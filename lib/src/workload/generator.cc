@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kvsim/cancel.h"
 #include "kvsim/error.h"
 
 namespace kvsim {
@@ -225,6 +226,7 @@ std::string GenerateChatWorkload(const GeneratorOptions& o) {
   double clock = 0;
   const int width = static_cast<int>(std::to_string(o.sessions).size());
   for (uint64_t s = 0; s < o.sessions; ++s) {
+    if ((s & 255) == 0) ThrowIfStopped();
     if (s > 0) {
       clock += arrival_kind == "fixed" ? arrival_value
                                        : -std::log(1.0 - rng.Uniform()) / arrival_value;

@@ -4,24 +4,63 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
+#include "kvsim/cancel.h"
 #include "kvsim/error.h"
 
 namespace kvsim {
 
 using json = nlohmann::json;
 
-namespace {
-
 bool Blank(const std::string& line) {
   return line.find_first_not_of(" \t\r") == std::string::npos;
 }
 
+bool ReadJsonlLine(std::istream& in, std::string* line, uint64_t max_bytes) {
+  line->clear();
+  char buf[1 << 16];
+  for (;;) {
+    in.getline(buf, sizeof buf);
+    const auto got = static_cast<size_t>(in.gcount());
+    if (!in.fail()) {  // ended at '\n', which gcount counts
+      line->append(buf, got - 1);
+    } else if (in.eof()) {  // last line without '\n', or the end
+      line->append(buf, got);
+      if (line->size() > max_bytes) throw LineTooLong{};
+      return got > 0 || !line->empty();
+    } else if (in.bad()) {
+      throw Error("read failed");
+    } else {  // the buffer filled before the end of the line
+      line->append(buf, got);
+      in.clear();
+      if (line->size() > max_bytes) throw LineTooLong{};
+      continue;
+    }
+    if (line->size() > max_bytes) throw LineTooLong{};
+    return true;
+  }
+}
+
+bool CheckedDepth(const std::string& text, int max_depth) {
+  try {
+    CheckJsonDepth(text, max_depth, "");
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+namespace {
+
 // Parses and converts one line, prefixing errors with "path:line: ".
 void ParseLine(const LineParser& parser, const std::string& path, const std::string& text,
-               uint64_t line_no, uint64_t line_index, Request* r, std::vector<Token>* tokens,
-               std::string* session) {
+               uint64_t line_no, uint64_t line_index, int max_depth, Request* r,
+               std::vector<Token>* tokens, std::string* session) {
   const std::string where = path + ":" + std::to_string(line_no) + ": ";
+  if (!CheckedDepth(text, max_depth)) {
+    throw Error(where + "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+  }
   json obj = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (obj.is_discarded()) throw Error(where + "not valid JSON (each line must be one JSON object)");
   if (!obj.is_object()) throw Error(where + "expected a JSON object, got " + JsonShow(obj));
@@ -53,7 +92,9 @@ uint64_t JsonCount(const json& v, const char* field, uint64_t limit) {
     if (!(d >= 0) || d != std::floor(d)) {
       throw Error(f + ": expected a non-negative integer, got " + v.dump());
     }
-    if (d > double(limit)) throw Error(f + ": absurd value " + v.dump());
+    if (!(d < 18446744073709551616.0) || d > double(limit)) {  // 2^64: no uint64_t holds it
+      throw Error(f + ": absurd value " + v.dump());
+    }
     return static_cast<uint64_t>(d);
   }
   if (!v.is_number_unsigned() && v.get<int64_t>() < 0) {
@@ -74,9 +115,10 @@ std::string JsonShow(const json& v) {
   }
 }
 
-JsonlTrace::JsonlTrace(const std::string& path, std::string format,
-                       std::unique_ptr<LineParser> parser)
-    : parser_(std::move(parser)) {
+JsonlTrace::JsonlTrace(TraceSource source, std::string format,
+                       std::unique_ptr<LineParser> parser, const InputLimits& limits)
+    : memory_(std::move(source.memory)), limits_(limits), parser_(std::move(parser)) {
+  const std::string& path = source.path;
   info_.path = path;
   info_.format = std::move(format);
   const size_t slash = path.find_last_of('/');
@@ -84,19 +126,28 @@ JsonlTrace::JsonlTrace(const std::string& path, std::string format,
   if (const size_t dot = info_.name.find('.'); dot != std::string::npos && dot > 0) {
     info_.name.resize(dot);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open the trace");
+  const auto in = OpenInput();
   std::string text, session;
   std::vector<Token> tokens;
   Request r;
   uint64_t line_no = 0, offset = 0;
   double last = 0;
-  while (std::getline(in, text)) {
+  for (;;) {
+    try {
+      if (!ReadJsonlLine(*in, &text, limits_.max_line_bytes)) break;
+    } catch (const LineTooLong&) {
+      throw Error(path + ":" + std::to_string(line_no + 1) + ": line longer than " +
+                  std::to_string(limits_.max_line_bytes) + " bytes (raise --max-line-bytes)");
+    } catch (const Error& e) {
+      throw Error(path + ":" + std::to_string(line_no + 1) + ": " + e.what());
+    }
     ++line_no;
+    if ((line_no & 1023) == 0) ThrowIfStopped();
     const uint64_t here = offset;
     offset += text.size() + 1;
     if (Blank(text)) continue;
-    ParseLine(*parser_, path, text, line_no, order_.size(), &r, &tokens, &session);
+    ParseLine(*parser_, path, text, line_no, order_.size(), limits_.max_json_depth, &r, &tokens,
+              &session);
     if (!session.empty() && !sessions_.count(session)) {
       sessions_.emplace(session, static_cast<uint32_t>(info_.session_names.size()));
       info_.session_names.push_back(session);
@@ -115,10 +166,16 @@ JsonlTrace::JsonlTrace(const std::string& path, std::string format,
   }
 }
 
+std::unique_ptr<std::istream> JsonlTrace::OpenInput() const {
+  if (memory_) return std::make_unique<std::istringstream>(*memory_);
+  auto in = std::make_unique<std::ifstream>(info_.path, std::ios::binary);
+  if (!*in) throw Error(info_.path + ": cannot open the trace");
+  return in;
+}
+
 class JsonlTrace::Stream final : public RequestStream {
  public:
-  explicit Stream(const JsonlTrace& trace)
-      : trace_(trace), in_(trace.info_.path, std::ios::binary) {
+  explicit Stream(const JsonlTrace& trace) : trace_(trace), in_(trace.OpenInput()) {
     turns_.resize(trace.info_.session_names.size());
   }
 
@@ -126,17 +183,21 @@ class JsonlTrace::Stream final : public RequestStream {
     if (next_ == trace_.order_.size()) return nullptr;
     const Line& line = trace_.order_[next_];
     if (!trace_.sorted_) {
-      in_.clear();
-      in_.seekg(static_cast<std::streamoff>(line.offset));
+      in_->clear();
+      in_->seekg(static_cast<std::streamoff>(line.offset));
     }
-    do {
-      if (!std::getline(in_, text_)) {
-        throw Error(trace_.info_.path + ": the file changed while it was replayed");
-      }
-    } while (Blank(text_));
+    try {
+      do {
+        if (!ReadJsonlLine(*in_, &text_, trace_.limits_.max_line_bytes)) {
+          throw Error(trace_.info_.path + ": the file changed while it was replayed");
+        }
+      } while (Blank(text_));
+    } catch (const LineTooLong&) {
+      throw Error(trace_.info_.path + ": the file changed while it was replayed");
+    }
     // Line numbers only matter for errors, which the validation pass already caught.
-    ParseLine(*trace_.parser_, trace_.info_.path, text_, 0, line.index, &request_, &tokens_,
-              &session_);
+    ParseLine(*trace_.parser_, trace_.info_.path, text_, 0, line.index,
+              trace_.limits_.max_json_depth, &request_, &tokens_, &session_);
     request_.tokens = tokens_;
     if (!session_.empty()) {
       request_.session = trace_.sessions_.at(session_);
@@ -148,7 +209,7 @@ class JsonlTrace::Stream final : public RequestStream {
 
  private:
   const JsonlTrace& trace_;
-  std::ifstream in_;
+  std::unique_ptr<std::istream> in_;
   std::string text_, session_;
   std::vector<Token> tokens_;
   std::vector<uint32_t> turns_;

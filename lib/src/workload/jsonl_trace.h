@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvsim/workload.h"
+#include "trace_readers.h"
 
 namespace kvsim {
 
@@ -25,8 +27,9 @@ class LineParser {
 
 class JsonlTrace final : public Workload {
  public:
-  // Validates the whole file. Throws Error naming the file and line.
-  JsonlTrace(const std::string& path, std::string format, std::unique_ptr<LineParser> parser);
+  // Validates the whole input. Throws Error naming the file and line.
+  JsonlTrace(TraceSource source, std::string format, std::unique_ptr<LineParser> parser,
+             const InputLimits& limits);
 
   const WorkloadInfo& info() const override { return info_; }
   std::unique_ptr<RequestStream> Open() const override;
@@ -39,12 +42,24 @@ class JsonlTrace final : public Workload {
     uint64_t index;  // among non-blank lines, in file order
   };
 
+  std::unique_ptr<std::istream> OpenInput() const;
+
   WorkloadInfo info_;
+  std::shared_ptr<const std::string> memory_;  // the input, when it is not a file
+  InputLimits limits_;
   std::unique_ptr<LineParser> parser_;
   std::vector<Line> order_;  // non-blank lines in replay order
   bool sorted_ = true;       // file order is replay order
   std::unordered_map<std::string, uint32_t> sessions_;
 };
+
+// Reads one line (without its '\n') of at most `max_bytes`. Returns false at the end of the
+// input; throws LineTooLong, having read at most max_bytes + 64 KiB of it.
+struct LineTooLong {};
+bool ReadJsonlLine(std::istream& in, std::string* line, uint64_t max_bytes);
+bool Blank(const std::string& line);
+// True when `text` nests JSON no deeper than `max_depth`.
+bool CheckedDepth(const std::string& text, int max_depth);
 
 // Helpers for line parsers: each throws Error("field: what").
 double JsonSeconds(const nlohmann::json& v, const char* field, double scale);

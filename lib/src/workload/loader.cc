@@ -1,10 +1,11 @@
-// LoadWorkload: reads a file, detects its format from the content (SPEC 2) and hands it to the
-// matching reader.
+// LoadWorkload / ParseWorkload: read a file (or text), detect its format from the content
+// (SPEC 2) and hand it to the matching reader, with the size limits of kvsim/input_limits.h.
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "jsonl_trace.h"
 #include "kvsim/error.h"
 #include "kvsim/workload.h"
 #include "trace_readers.h"
@@ -12,19 +13,37 @@
 namespace kvsim {
 namespace {
 
-// "chat", "trace" or "mooncake", judged from the first line: JSONL formats have one complete
-// object per line, told apart by their fields; anything else is read as a chat document.
-std::string DetectFormat(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+// "chat", "trace" or "mooncake", judged from the first non-blank line: JSONL formats have one
+// complete object per line, told apart by their fields; anything else is read as a chat
+// document. A first line over the line limit can only be a (minified) chat document.
+std::string DetectFormat(std::istream& in, const InputLimits& limits) {
   std::string line;
-  while (std::getline(in, line) && line.find_first_not_of(" \t\r") == std::string::npos) {
+  try {
+    while (ReadJsonlLine(in, &line, limits.max_line_bytes) && Blank(line)) {
+    }
+  } catch (const LineTooLong&) {
+    return "chat";
   }
-  const auto obj = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (obj.is_object()) {
-    if (obj.contains("hash_ids")) return "mooncake";
-    if (obj.contains("prompt")) return "trace";
+  if (line.size() > 1 && CheckedDepth(line, limits.max_json_depth)) {
+    const auto obj = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (obj.is_object()) {
+      if (obj.contains("hash_ids")) return "mooncake";
+      if (obj.contains("prompt")) return "trace";
+    }
   }
   return "chat";
+}
+
+std::unique_ptr<Workload> LoadTrace(const std::string& format, TraceSource source,
+                                    const LoadOptions& options) {
+  if (format == "trace") return LoadTokenTrace(std::move(source), options.limits);
+  if (format == "mooncake") {
+    if (options.trace_block < 1 || options.trace_block > (1u << 20)) {
+      throw Error("--trace-block must be in 1..1048576, got " + std::to_string(options.trace_block));
+    }
+    return LoadMooncakeTrace(std::move(source), options.trace_block, options.limits);
+  }
+  throw Error("unknown format '" + format + "' (expected chat, trace or mooncake)");
 }
 
 }  // namespace
@@ -34,23 +53,32 @@ std::unique_ptr<Workload> LoadWorkload(const std::string& path, const LoadOption
   if (!probe) throw Error(path + ": cannot open the workload file");
   probe.seekg(0, std::ios::end);
   if (probe.tellg() <= 0) throw Error(path + ": the file is empty");
+  probe.seekg(0);
+  const std::string format =
+      options.format.empty() ? DetectFormat(probe, options.limits) : options.format;
   probe.close();
-
-  std::string format = options.format.empty() ? DetectFormat(path) : options.format;
   if (format == "chat") {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return ParseChatWorkload(buf.str(), path);
+    return ParseChatWorkload(ReadFileCapped(path, options.limits.max_json_bytes, "raise it with --max-json-bytes"),
+                             path, options.limits);
   }
-  if (format == "trace") return LoadTokenTrace(path);
-  if (format == "mooncake") {
-    if (options.trace_block < 1 || options.trace_block > (1u << 20)) {
-      throw Error("--trace-block must be in 1..1048576, got " + std::to_string(options.trace_block));
+  return LoadTrace(format, {path, nullptr}, options);
+}
+
+std::unique_ptr<Workload> ParseWorkload(std::string text, const std::string& path,
+                                        const LoadOptions& options) {
+  std::string format = options.format;
+  if (format.empty()) {
+    std::istringstream in(text);
+    format = DetectFormat(in, options.limits);
+  }
+  if (format == "chat") {
+    if (text.size() > options.limits.max_json_bytes) {
+      throw Error(path + ": " + std::to_string(text.size()) +
+                  " bytes, more than the limit for a JSON document (raise it with --max-json-bytes)");
     }
-    return LoadMooncakeTrace(path, options.trace_block);
+    return ParseChatWorkload(text, path, options.limits);
   }
-  throw Error("unknown format '" + format + "' (expected chat, trace or mooncake)");
+  return LoadTrace(format, {path, std::make_shared<const std::string>(std::move(text))}, options);
 }
 
 }  // namespace kvsim

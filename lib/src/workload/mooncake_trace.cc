@@ -10,11 +10,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr uint64_t kMaxLineTokens = uint64_t{1} << 28;
-
 class MooncakeLineParser final : public LineParser {
  public:
-  explicit MooncakeLineParser(uint64_t block) : block_(block) {}
+  MooncakeLineParser(uint64_t block, uint64_t max_tokens) : block_(block), max_tokens_(max_tokens) {}
 
   void Parse(const json& obj, uint64_t line_index, Request* r, std::vector<Token>* tokens,
              std::string* /*session*/) const override {
@@ -25,8 +23,12 @@ class MooncakeLineParser final : public LineParser {
     r->session = 0;
     r->turn = 1;
     r->system_len = 0;
-    const uint64_t n = JsonCount(obj["input_length"], "input_length", kMaxLineTokens);
-    const uint64_t m = JsonCount(obj["output_length"], "output_length", kMaxLineTokens);
+    const uint64_t n = JsonCount(obj["input_length"], "input_length", UINT64_MAX);
+    const uint64_t m = JsonCount(obj["output_length"], "output_length", UINT64_MAX);
+    if (n > max_tokens_ || m > max_tokens_ - n) {
+      throw Error("input_length + output_length: more than " + std::to_string(max_tokens_) +
+                  " tokens in one request (raise --max-tokens)");
+    }
     const json& ids = obj["hash_ids"];
     if (!ids.is_array()) throw Error("hash_ids: expected an array, got " + JsonShow(ids));
     const uint64_t blocks = (n + block_ - 1) / block_;
@@ -52,13 +54,16 @@ class MooncakeLineParser final : public LineParser {
 
  private:
   uint64_t block_;
+  uint64_t max_tokens_;
 };
 
 }  // namespace
 
-std::unique_ptr<Workload> LoadMooncakeTrace(const std::string& path, uint64_t block_size) {
-  return std::make_unique<JsonlTrace>(path, "mooncake",
-                                      std::make_unique<MooncakeLineParser>(block_size));
+std::unique_ptr<Workload> LoadMooncakeTrace(TraceSource source, uint64_t block_size,
+                                            const InputLimits& limits) {
+  return std::make_unique<JsonlTrace>(std::move(source), "mooncake",
+                                      std::make_unique<MooncakeLineParser>(block_size, limits.max_tokens),
+                                      limits);
 }
 
 }  // namespace kvsim

@@ -8,13 +8,15 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr uint64_t kMaxLineTokens = uint64_t{1} << 28;
+std::string TooMany(uint64_t limit) {
+  return "more than " + std::to_string(limit) + " tokens in one request (raise --max-tokens)";
+}
 
-void ReadIds(const json& arr, const char* field, std::vector<Token>* out) {
+void ReadIds(const json& arr, const char* field, uint64_t limit, std::vector<Token>* out) {
   if (!arr.is_array()) {
     throw Error(std::string(field) + ": expected an array of token ids, got " + JsonShow(arr));
   }
-  if (arr.size() > kMaxLineTokens) throw Error(std::string(field) + ": more than 2^28 tokens");
+  if (arr.size() > limit - out->size()) throw Error(std::string(field) + ": " + TooMany(limit));
   for (size_t i = 0; i < arr.size(); ++i) {
     const json& v = arr[i];
     if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0) ||
@@ -28,6 +30,8 @@ void ReadIds(const json& arr, const char* field, std::vector<Token>* out) {
 
 class TokenLineParser final : public LineParser {
  public:
+  explicit TokenLineParser(uint64_t max_tokens) : max_tokens_(max_tokens) {}
+
   void Parse(const json& obj, uint64_t line_index, Request* r, std::vector<Token>* tokens,
              std::string* session) const override {
     for (const auto& [key, value] : obj.items()) {
@@ -46,25 +50,30 @@ class TokenLineParser final : public LineParser {
       else throw Error("session: expected a string, got " + JsonShow(s));
     }
     if (!obj.contains("prompt")) throw Error("prompt: missing (an array of token ids)");
-    ReadIds(obj["prompt"], "prompt", tokens);
+    ReadIds(obj["prompt"], "prompt", max_tokens_, tokens);
     r->prompt_len = tokens->size();
     if (obj.contains("output")) {
       const json& out = obj["output"];
       if (out.is_array()) {
-        ReadIds(out, "output", tokens);
+        ReadIds(out, "output", max_tokens_, tokens);
       } else {
-        const uint64_t n = JsonCount(out, "output", kMaxLineTokens);
+        const uint64_t n = JsonCount(out, "output", UINT64_MAX);
+        if (n > max_tokens_ - tokens->size()) throw Error("output: " + TooMany(max_tokens_));
         AppendSynthetic(2 * line_index + 1, 0, n, tokens);  // odd: unique to this line
       }
     }
     r->tokens = *tokens;
   }
+
+ private:
+  uint64_t max_tokens_;
 };
 
 }  // namespace
 
-std::unique_ptr<Workload> LoadTokenTrace(const std::string& path) {
-  return std::make_unique<JsonlTrace>(path, "trace", std::make_unique<TokenLineParser>());
+std::unique_ptr<Workload> LoadTokenTrace(TraceSource source, const InputLimits& limits) {
+  return std::make_unique<JsonlTrace>(std::move(source), "trace",
+                                      std::make_unique<TokenLineParser>(limits.max_tokens), limits);
 }
 
 }  // namespace kvsim

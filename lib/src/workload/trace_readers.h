@@ -14,7 +14,15 @@
 
 namespace kvsim {
 
-std::unique_ptr<Workload> LoadTokenTrace(const std::string& path);
-std::unique_ptr<Workload> LoadMooncakeTrace(const std::string& path, uint64_t block_size);
+// Where a trace's lines come from: the file at `path`, or `memory` when it is set (then `path`
+// only names it in messages).
+struct TraceSource {
+  std::string path;
+  std::shared_ptr<const std::string> memory;
+};
+
+std::unique_ptr<Workload> LoadTokenTrace(TraceSource source, const InputLimits& limits);
+std::unique_ptr<Workload> LoadMooncakeTrace(TraceSource source, uint64_t block_size,
+                                            const InputLimits& limits);
 
 }  // namespace kvsim
