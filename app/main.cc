@@ -1,6 +1,6 @@
 // kvsim: replays LLM serving workloads against KV-cache strategies. This file only wires the
 // subcommands together and maps failures to exit codes (0 ok, 1 regression, 2 bad input/usage,
-// 130 stopped by SIGINT). A first Ctrl-C asks the run to stop cleanly (no output file is
+// 70 internal error (a bug), 130 stopped by SIGINT). A first Ctrl-C asks the run to stop cleanly (no output file is
 // left); a second one ends the process at once.
 #include <csignal>
 #include <iostream>
@@ -83,6 +83,10 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     std::cerr << "kvsim: error: out of memory\n";
     return 2;
+  } catch (const std::exception& e) {  // a bug: every input error is a kvsim::Error
+    std::cerr << "kvsim: internal error: " << e.what()
+              << " (please report it with the command line and input)\n";
+    return 70;
   }
   return 0;
 }

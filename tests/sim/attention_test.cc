@@ -226,6 +226,26 @@ TEST_CASE("malformed .npy files are rejected with a clear message") {
   nan.append(reinterpret_cast<const char*>(&q), 4);
   CHECK(NpyError(nan) == "x.npy: value 0 is not finite (NaN or infinity)");
   CHECK(NpyError(std::string("\x93NUMPY\x01\x00", 8)) == "x.npy: truncated header");
+  // Sizes are checked against the file before anything is allocated: a header that declares
+  // 2^60 values (or more than 64 bits can count) fails at once, under ASan too.
+  CHECK(NpyError(Header("{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824, 1073741824), }", 8)) ==
+        "x.npy: truncated data (expected 1152921504606846976 values)");
+  CHECK(NpyError(Header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }", 8)) ==
+        "x.npy: bad shape (4294967296, 4294967296, 4294967296) (more values than any file holds)");
+  CHECK(NpyError(Header("{'descr':'<f4','fortran_order':False,'shape':(2,)}", 8)) == "(no error)");
+}
+
+TEST_CASE("KV dumps with zero heads or dimensions are refused, not divided by") {
+  for (const std::vector<size_t>& shape :
+       {std::vector<size_t>{4, 0, 16}, std::vector<size_t>{4, 1, 0}, std::vector<size_t>{0, 1, 16}}) {
+    size_t n = shape[0] * shape[1] * shape[2];
+    NpyArray a{shape, "<f4", std::vector<float>(n, 1.0f)};
+    CHECK_THROWS_AS(MakeKvDump(a, a, a, "d"), Error);
+  }
+  NpyArray kv{{4, 2, 16}, "<f4", std::vector<float>(128, 1.0f)};
+  NpyArray q{{1, 0, 16}, "<f4", {}};
+  CHECK_THROWS_WITH_AS(MakeKvDump(kv, kv, q, "d"),
+                       "d/queries.npy: 0 query heads are not a multiple of 2 kv heads", Error);
 }
 
 TEST_CASE("bad dump shapes name the file") {

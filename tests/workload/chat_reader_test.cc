@@ -142,6 +142,10 @@ TEST_CASE("bad input names the file and the JSON path") {
   // NaN is not JSON: rejected as a syntax error at its position.
   CHECK(ErrorOf(One(R"({"role":"user","length":3,"delay":NaN})")).find("invalid JSON") !=
         std::string::npos);
+  // Found by fuzzing: a number beyond double's range made the JSON library throw its own
+  // out_of_range instead of a parse error, and kvsim aborted.
+  CHECK(ErrorOf(R"({"format": "kvsim-chat/1", "sessions": [{"start": 305e30876}]})") ==
+        "w.json: invalid JSON (number overflow parsing '305e30876')");
 }
 
 }  // namespace

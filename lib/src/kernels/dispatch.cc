@@ -1,5 +1,7 @@
 // Chooses the kernel set: the best this CPU supports, or the one forced by KVSIM_KERNELS or
 // ForceKernels (--kernels).
+#include <cpuid.h>
+
 #include <atomic>
 #include <cstdlib>
 
@@ -17,6 +19,12 @@ struct Candidate {
 };
 
 bool Always() { return true; }
+
+// F16C from CPUID (leaf 1, ECX bit 29): clang's __builtin_cpu_supports does not know "f16c".
+bool HasF16c() {
+  unsigned a, b, c, d;
+  return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C) != 0;
+}
 const Kernels* Scalar() { return &ScalarKernels(); }
 
 // Best last.
@@ -28,7 +36,7 @@ const std::vector<Candidate>& Candidates() {
        Avx2Kernels,
        [] {
          return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                __builtin_cpu_supports("f16c");
+                HasF16c();
        }},
       {"avx512",
        Avx512Kernels,

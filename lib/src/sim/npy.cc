@@ -99,7 +99,9 @@ NpyArray ParseNpy(std::istream& in, uint64_t size, const std::string& path) {
     throw Error(path + ": truncated data (expected " + std::to_string(total) + " values)");
   }
   a.data.resize(total);
-  if (width == 4) {
+  if (total == 0) {
+    // nothing to convert (and memcpy must not see the null pointers of empty vectors)
+  } else if (width == 4) {
     std::memcpy(a.data.data(), raw.data(), raw.size());
   } else {
     ScalarKernels().f16_to_f32(reinterpret_cast<const uint16_t*>(raw.data()), a.data.data(), total);

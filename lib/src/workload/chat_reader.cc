@@ -26,6 +26,8 @@ class ChatParser {
       doc = json::parse(text);
     } catch (const json::parse_error& e) {
       throw Error(path_ + ": " + LineColumn(text, e.byte) + ": invalid JSON (" + Reason(e) + ")");
+    } catch (const json::exception& e) {  // out_of_range: a number beyond double (1e999)
+      throw Error(path_ + ": invalid JSON (" + Reason(e) + ")");
     }
     if (!doc.is_object()) Fail("", "expected a JSON object with \"format\": \"kvsim-chat/1\"");
     CheckKeys(doc, "", {"format", "name", "description", "generator", "sessions"});
@@ -227,9 +229,13 @@ class ChatParser {
     }
   }
 
-  static std::string Reason(const json::parse_error& e) {
+  static std::string Reason(const json::exception& e) {
     std::string what = e.what();
+    if (what.rfind("[json.exception", 0) == 0 && what.find("] ") != std::string::npos) {
+      what = what.substr(what.find("] ") + 2);  // "[json.exception.out_of_range.406] ..."
+    }
     const size_t p = what.find("parse error");
+    if (p == std::string::npos) return what;
     const size_t colon = what.find(": ", p == std::string::npos ? 0 : p);
     return colon == std::string::npos ? what : what.substr(colon + 2);
   }

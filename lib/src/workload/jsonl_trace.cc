@@ -23,14 +23,14 @@ bool ReadJsonlLine(std::istream& in, std::string* line, uint64_t max_bytes) {
   for (;;) {
     in.getline(buf, sizeof buf);
     const auto got = static_cast<size_t>(in.gcount());
-    if (!in.fail()) {  // ended at '\n', which gcount counts
-      line->append(buf, got - 1);
-    } else if (in.eof()) {  // last line without '\n', or the end
+    if (in.bad()) throw Error("read failed");
+    if (in.eof()) {  // last line without '\n', or the end
       line->append(buf, got);
       if (line->size() > max_bytes) throw LineTooLong{};
       return got > 0 || !line->empty();
-    } else if (in.bad()) {
-      throw Error("read failed");
+    }
+    if (!in.fail()) {  // ended at '\n', which gcount counts
+      line->append(buf, got - 1);
     } else {  // the buffer filled before the end of the line
       line->append(buf, got);
       in.clear();
