@@ -1,7 +1,13 @@
 // End-to-end tests of the kvsim binary: exit codes, JSON fields, determinism, and that nothing
 // is written on error.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include <array>
 #include <cstdio>
@@ -237,6 +243,69 @@ TEST_CASE("gen writes the same bytes for the same seed; inspect describes a work
   CHECK(r.out.find("65.12%") != std::string::npos);  // pinned by mooncake_count_test
   CHECK(Kvsim("gen --turns nope -o " + dir.Path("c.json")).code == 2);
   CHECK(!std::filesystem::exists(dir.Path("c.json")));
+}
+
+}  // namespace
+}  // namespace kvsim
+
+namespace kvsim {
+namespace {
+
+// Starts kvsim with `args` (output to `log`), sends SIGINT after `delay`, and returns the exit
+// code (-1: killed by a signal or still running 60 s later).
+int InterruptedExit(const std::vector<std::string>& args, const std::string& log,
+                    std::chrono::milliseconds delay) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(KVSIM_SOURCE_DIR) != 0) _exit(99);
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv{const_cast<char*>(KVSIM_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(KVSIM_BINARY, argv.data());
+    _exit(98);
+  }
+  std::this_thread::sleep_for(delay);
+  kill(pid, SIGINT);
+  int status = 0;
+  for (int i = 0; i < 600; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return -1;
+}
+
+TEST_CASE("SIGINT during a long run: exit 130 promptly, no output file, nothing left behind") {
+  testing::TempDir dir;
+  const std::string out = dir.Path("out.json"), csv = dir.Path("out.csv");
+  // `attention` over three 32k contexts, then a two-thread sweep of the Mooncake trace: each
+  // takes several seconds, so the signal lands mid-run.
+  const std::vector<std::vector<std::string>> commands = {
+      {"attention", "--codec", "fp16,q8,q4,turboquant,two-tier", "--context", "32768,32768,32768",
+       "--json", out},
+      {"sweep", "workloads/mooncake/conversation_trace.jsonl", "--strategy", "radix,block-trie",
+       "--budget", "1%..100%:8", "--jobs", "2", "--json", out, "--csv", csv, "-q"},
+  };
+  for (const auto& args : commands) {
+    CAPTURE(args[0]);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(InterruptedExit(args, dir.Path("log.txt"), std::chrono::milliseconds(800)) == 130);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(secs < 30);
+    CHECK(Slurp(dir.Path("log.txt")).find("kvsim: interrupted; no output written") !=
+          std::string::npos);
+    size_t files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.Path(""))) {
+      ++files;
+      CHECK(e.path().filename() == "log.txt");
+    }
+    CHECK(files == 1);
+  }
 }
 
 }  // namespace
