@@ -35,11 +35,26 @@ void Attention(const AttentionArgs& a) {
   for (int64_t c : a.contexts) {
     if (c < 1 || c > (int64_t{1} << 22)) throw Error("--context values must be in 1..4194304");
   }
+  if (a.head_dim < 1 || a.head_dim > 1024) throw Error("--head-dim must be in 1..1024");
+  if (a.kv_heads < 1 || a.kv_heads > 4096) throw Error("--kv-heads must be in 1..4096");
+  if (a.seed < 0) throw Error("--seed must be a non-negative integer");
   std::unique_ptr<KvSource> source =
       a.kv_dump.empty() ? NewSyntheticKv(static_cast<uint32_t>(a.head_dim),
                                          static_cast<uint32_t>(a.kv_heads), static_cast<uint64_t>(a.seed))
                         : LoadKvDump(a.kv_dump);
   const uint32_t d = source->head_dim();
+  for (int64_t c : a.contexts) {  // every head's case of one context is held at once
+    const uint64_t n = std::min<uint64_t>(static_cast<uint64_t>(c), source->max_tokens());
+    const uint64_t need = static_cast<uint64_t>(a.heads) *
+                          AttentionCaseBytes(n, d, static_cast<uint64_t>(a.queries));
+    if (need > kMaxAttentionBytes) {
+      throw Error("--context " + std::to_string(c) + " with " + std::to_string(a.heads) +
+                  " heads and " + std::to_string(a.queries) + " queries would need " +
+                  std::to_string(need >> 20) + " MiB (limit " +
+                  std::to_string(kMaxAttentionBytes >> 20) +
+                  " MiB); lower --context, --heads or --queries");
+    }
+  }
   std::vector<std::unique_ptr<KvCodec>> codecs;
   for (const auto& spec : specs) {
     const Strategy s = ParseStrategy("radix+" + spec);

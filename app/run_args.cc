@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "kvsim/attention.h"
 #include "kvsim/budget.h"
 #include "kvsim/error.h"
 #include "kvsim/kernels.h"
@@ -131,6 +132,17 @@ RunPlan MakeRunPlan(const RunArgs& a) {
   plan.probe.heads = InRange(a.probe_heads, "--probe-heads", 4096);
   plan.probe.queries = InRange(a.probe_queries, "--probe-queries", 4096);
   plan.probe.kv_dump = a.kv_dump;
+  if (plan.probe.requests > 0) {
+    // Contexts are copied (4 bytes a token), then evaluated one (layer, head) at a time.
+    const uint64_t need = plan.probe.requests * plan.probe.max_tokens * 4 +
+                          AttentionCaseBytes(plan.probe.max_tokens, options.model.head_dim,
+                                             plan.probe.queries);
+    if (need > kMaxAttentionBytes) {
+      throw Error("the attention probe would need " + std::to_string(need >> 20) +
+                  " MiB (limit " + std::to_string(kMaxAttentionBytes >> 20) +
+                  " MiB); lower --probe-requests, --probe-max-tokens or --probe-queries");
+    }
+  }
   plan.workload = LoadWorkload(a.workload, MakeLoadOptions(a.load));
   return plan;
 }

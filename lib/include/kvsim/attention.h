@@ -64,6 +64,14 @@ struct ExactAttention {
 };
 ExactAttention ComputeExact(const AttentionCase& c);
 
+// An upper bound on the bytes one case of n tokens, head_dim d and m queries takes with its
+// exact attention and its evaluation; callers check it against kMaxAttentionBytes before
+// generating anything, so absurd --context/--queries/--heads fail with a message, not an OOM.
+inline uint64_t AttentionCaseBytes(uint64_t n, uint64_t d, uint64_t m) {
+  return n * d * 16 + m * n * 24 + m * d * 16;
+}
+inline constexpr uint64_t kMaxAttentionBytes = uint64_t{8} << 30;
+
 // Appends one sample per query. `codec` may be calibrated (Calibrate) by the caller first.
 void EvaluateCase(const AttentionCase& c, const ExactAttention& exact, const KvCodec& codec,
                   std::vector<AttentionSample>* out);
