@@ -253,6 +253,29 @@ TEST_CASE("Score and Accumulate agree with Decode for every codec") {
   }
 }
 
+TEST_CASE("EncodeBatch writes exactly the bytes of one Encode per vector, every codec") {
+  std::mt19937_64 rng(12);
+  for (const char* spec : {"fp32", "fp16", "q8", "q4", "turboquant", "turboquant:key_mode=mse",
+                           "turboquant:key_bits=1", "turboquant:rotation=dense",
+                           "turboquant:outlier_channels=16,key_bits=3"}) {
+    auto codec = Make(spec);
+    for (const VectorCodec* c : {&codec->key(Tier::kHot), &codec->value(Tier::kHot)}) {
+      for (size_t n : {1, 7, 8, 9, 70}) {
+        const size_t stride = c->max_encoded_bytes() + 3;
+        std::vector<float> x;
+        for (size_t i = 0; i < n; ++i) {
+          auto v = UnitVector(rng, 128);
+          x.insert(x.end(), v.begin(), v.end());
+        }
+        std::vector<uint8_t> one(n * stride, 0), batch(n * stride, 0);
+        for (size_t i = 0; i < n; ++i) c->Encode(x.data() + i * 128, one.data() + i * stride);
+        c->EncodeBatch(x.data(), n, batch.data(), stride);
+        CHECK_MESSAGE(one == batch, spec << " " << c->name() << " n=" << n);
+      }
+    }
+  }
+}
+
 TEST_CASE("q8 / q4 encode to identical bytes under every kernel set") {
   std::mt19937_64 rng(3);
   std::vector<float> x(128 * 50);

@@ -245,5 +245,101 @@ TEST_CASE("softmax: every kernel set within 4e-6 relative of scalar, sums to 1")
   }
 }
 
+// KL divergence: xsimd's double log is within a few ulp of std::log, so every set agrees with
+// the scalar reference to 1e-12 relative; p == q gives exactly 0; zero weights are skipped and
+// vanishing q is floored, never NaN or infinity.
+TEST_CASE("kl_div: every kernel set within 1e-12 of scalar; exact zero for p == q") {
+  const Kernels& ref = ScalarKernels();
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t n : kLengths) {
+      auto p = RandomFloats(n, 900 + n, 3.f), q = RandomFloats(n, 950 + n, 3.f);
+      ref.softmax(p.data(), n);
+      ref.softmax(q.data(), n);
+      if (n > 3) {
+        p[1] = 0;  // skipped
+        q[2] = 0;  // floored at 1e-300
+      }
+      const double a = ref.kl_div(p.data(), q.data(), n), b = k.kl_div(p.data(), q.data(), n);
+      CHECK_MESSAGE(std::fabs(a - b) <= 1e-12 * std::fabs(a) + 1e-15, name << " n=" << n);
+      CHECK(std::isfinite(b));
+      CHECK(k.kl_div(p.data(), p.data(), n) == 0.0);
+      const double h = ref.kl_div(p.data(), nullptr, n);
+      CHECK(std::fabs(k.kl_div(p.data(), nullptr, n) - h) <= 1e-12 * std::fabs(h) + 1e-15);
+      CHECK(h <= 1e-12);  // sum p log p = -entropy
+    }
+  }
+}
+
+// The fused TurboQuant kernels over whole encoded vectors ([fp16 norm][bit planes][signs]
+// [fp16 gamma]) with random bytes: every set within 1e-5 of the scalar reference (scaled by the
+// sum of absolute terms), for dimensions that fill whole registers, leave a remainder, or fall
+// back to the scalar path, with and without the QJL part.
+TEST_CASE("fused TurboQuant score and accumulate: every kernel set near scalar") {
+  const Kernels& ref = ScalarKernels();
+  std::mt19937_64 rng(31);
+  const float lut16[16] = {-2.7f, -2.1f, -1.6f, -1.2f, -0.9f, -0.6f, -0.35f, -0.1f,
+                           0.1f,  0.35f, 0.6f,  0.9f,  1.2f,  1.6f,  2.1f,  2.7f};
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t d : {8, 16, 24, 32, 64, 128, 136, 256}) {
+      for (uint32_t bits = 0; bits <= 4; ++bits) {
+        for (bool qjl : {false, true}) {
+          if (bits == 0 && !qjl) continue;
+          const size_t stride = 2 + bits * d / 8 + (qjl ? d / 8 + 2 : 0), n = 37;
+          std::vector<uint8_t> codes(stride * n);
+          for (auto& b : codes) b = static_cast<uint8_t>(rng());
+          for (size_t i = 0; i < n; ++i) {  // finite fp16 norms and gammas in [0.5, 2)
+            uint8_t* c = codes.data() + i * stride;
+            c[1] = static_cast<uint8_t>(0x38 + (c[1] & 3));
+            if (qjl) codes[i * stride + stride - 1] = static_cast<uint8_t>(0x38 + (c[stride - 1] & 3));
+          }
+          // A LUT with 2^bits entries, values from the 4-bit table.
+          std::vector<float> lut(size_t{1} << bits);
+          for (size_t i = 0; i < lut.size(); ++i) lut[i] = lut16[i * 16 / lut.size()];
+          const auto q = RandomFloats(d, d + bits), sq = RandomFloats(d, 7 * d + bits);
+          const auto w = RandomFloats(n, 3 * d + bits);
+          std::vector<float> s1(n), s2(n);
+          ref.score_turboquant(q.data(), qjl ? sq.data() : nullptr, codes.data(), stride, n, d,
+                               bits, lut.data(), 0.3f, s1.data());
+          k.score_turboquant(q.data(), qjl ? sq.data() : nullptr, codes.data(), stride, n, d,
+                             bits, lut.data(), 0.3f, s2.data());
+          double qabs = 0;
+          for (size_t j = 0; j < d; ++j) qabs += std::fabs(q[j]) * 2.7 + std::fabs(sq[j]) * 0.3 * 2;
+          for (size_t i = 0; i < n; ++i) {
+            CHECK_MESSAGE(Near(s1[i], s2[i], 4 * qabs), name << " d=" << d << " bits=" << bits);
+          }
+          std::vector<float> y1(d, 0.5f), y2(y1), z1(d, -0.25f), z2(z1);
+          ref.accumulate_turboquant(w.data(), codes.data(), stride, n, d, bits, lut.data(), 0.3f,
+                                    y1.data(), qjl ? z1.data() : nullptr);
+          k.accumulate_turboquant(w.data(), codes.data(), stride, n, d, bits, lut.data(), 0.3f,
+                                  y2.data(), qjl ? z2.data() : nullptr);
+          double wabs = 1;
+          for (float v : w) wabs += std::fabs(v) * 2 * 2.7 * 2;
+          for (size_t j = 0; j < d; ++j) {
+            CHECK_MESSAGE(Near(y1[j], y2[j], wabs), name << " y d=" << d << " bits=" << bits);
+            CHECK_MESSAGE(Near(z1[j], z2[j], wabs), name << " z d=" << d << " bits=" << bits);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("matvec_batch is bit-identical to matvec on each vector, every kernel set") {
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t n : {8, 16, 24, 64, 128, 130}) {
+      const auto m = RandomFloats(n * n, n), x = RandomFloats(n * 11, n + 1);
+      for (size_t count : {1, 2, 3, 4, 5, 8, 11}) {
+        std::vector<float> one(count * n), batch(count * n);
+        for (size_t v = 0; v < count; ++v) k.matvec(m.data(), x.data() + v * n, one.data() + v * n, n);
+        k.matvec_batch(m.data(), x.data(), count, batch.data(), n);
+        CHECK_MESSAGE(one == batch, name << " n=" << n << " count=" << count);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kvsim

@@ -59,8 +59,12 @@ struct AttentionSummary {
 // Exact fp32 attention of a case from the original vectors: fp32 dot products, the softmax
 // kernel and fp32 weighted sums (kept in double for the metrics).
 struct ExactAttention {
-  std::vector<double> logits, weights;  // [m][n], logits scaled by 1/sqrt(d)
-  std::vector<double> outputs;          // [m][d]
+  std::vector<double> logits;   // [m][n], scaled by 1/sqrt(d)
+  std::vector<float> weights;   // [m][n], the softmax kernel's output
+  std::vector<double> outputs;  // [m][d]
+  // Per query, computed once for every codec evaluated against this case:
+  std::vector<double> entropy;           // of the weights, in nats
+  std::vector<std::vector<size_t>> top8; // the 8 largest weights' positions, ascending
 };
 ExactAttention ComputeExact(const AttentionCase& c);
 

@@ -33,6 +33,10 @@ class VectorCodec {
   // Encodes x[0..dim) into out; returns the bytes written. REQUIRES: x is finite.
   virtual size_t Encode(const float* x, uint8_t* out) const = 0;
   virtual void Decode(const uint8_t* in, float* out) const = 0;
+  // Encodes n vectors x[i dim() ..] into out + i * stride (stride >= max_encoded_bytes()),
+  // byte for byte what n calls of Encode write. Codecs that share work across vectors
+  // (TurboQuant's QJL matrix) override it.
+  virtual void EncodeBatch(const float* x, size_t n, uint8_t* out, size_t stride) const;
 
   // out[i] = <q, x~_i> for the n vectors stored at codes + i * stride.
   virtual void Score(const float* q, const uint8_t* codes, size_t stride, size_t n,

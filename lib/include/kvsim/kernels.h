@@ -44,6 +44,9 @@ struct Kernels {
   // y = M x and y = M^T x for a row-major n x n matrix.
   void (*matvec)(const float* m, const float* x, float* y, size_t n);
   void (*matvec_t)(const float* m, const float* x, float* y, size_t n);
+  // y[v n ..] = M x[v n ..] for `count` vectors, bit-identical to matvec on each, reading M
+  // once per few vectors instead of once per vector.
+  void (*matvec_batch)(const float* m, const float* x, size_t count, float* y, size_t n);
   // In-place unnormalized fast Walsh-Hadamard transform. REQUIRES: n a power of two.
   void (*fwht)(float* x, size_t n);
   // idx[i] = number of the sorted `bounds` below y[i] (the nearest Lloyd-Max centroid).
@@ -64,6 +67,9 @@ struct Kernels {
   // --- attention ---
   // In place: x = softmax(x) (max-subtracted).
   void (*softmax)(float* x, size_t n);
+  // KL(p || q) = sum over p[i] > 0 of p[i] log(p[i] / max(q[i], 1e-300)), in double;
+  // q == nullptr: q[i] = 1 (then the sum is sum p log p, minus the entropy).
+  double (*kl_div)(const float* p, const float* q, size_t n);
 
   // --- whole-vector codec kernels (the hot paths; built from the kernels above) ---
   // Groupwise encode of d values in groups of g: per group [fp16 scale][fp16 min][codes].
@@ -79,6 +85,12 @@ struct Kernels {
   void (*score_turboquant)(const float* q, const float* sq, const uint8_t* codes, size_t stride,
                            size_t n, size_t d, uint32_t bits, const float* lut, float qjl_scale,
                            float* out);
+  // The same layout, summed with weights: y += sum_i w_i norm_i lut[idx_i] and
+  // z += sum_i w_i norm_i gamma_i qjl_scale signs_i (z == nullptr: no QJL part), both in the
+  // rotated domain; the caller rotates back once.
+  void (*accumulate_turboquant)(const float* w, const uint8_t* codes, size_t stride, size_t n,
+                                size_t d, uint32_t bits, const float* lut, float qjl_scale,
+                                float* y, float* z);
 };
 
 const Kernels& ScalarKernels();

@@ -9,6 +9,10 @@
 
 namespace kvsim {
 
+void VectorCodec::EncodeBatch(const float* x, size_t n, uint8_t* out, size_t stride) const {
+  for (size_t i = 0; i < n; ++i) Encode(x + i * dim(), out + i * stride);
+}
+
 void VectorCodec::Score(const float* q, const uint8_t* codes, size_t stride, size_t n,
                         float* out) const {
   std::vector<float> x(dim());

@@ -64,6 +64,31 @@ class Part {
   size_t bytes() const { return 2 + mse_bits_ * big_d_ / 8 + (qjl_ ? big_d_ / 8 + 2 : 0); }
 
   void Encode(const float* x, uint8_t* out) const {
+    float r[kMaxDim], sr[kMaxDim];
+    EncodeMse(x, out, r);
+    if (qjl_) {
+      ActiveKernels().matvec(s_.data(), r, sr, big_d_);
+      WriteSigns(sr, out);
+    }
+  }
+
+  // Encode for n vectors; the QJL products S r of eight vectors at a time read S once.
+  void EncodeBatch(const float* x, size_t n, uint8_t* out, size_t stride) const {
+    constexpr size_t kGroup = 8;
+    std::vector<float> r(kGroup * big_d_), sr(kGroup * big_d_);
+    for (size_t i0 = 0; i0 < n; i0 += kGroup) {
+      const size_t g = std::min(kGroup, n - i0);
+      for (size_t v = 0; v < g; ++v) EncodeMse(x + (i0 + v) * d_, out + (i0 + v) * stride, &r[v * big_d_]);
+      if (!qjl_) continue;
+      ActiveKernels().matvec_batch(s_.data(), r.data(), g, sr.data(), big_d_);
+      for (size_t v = 0; v < g; ++v) WriteSigns(&sr[v * big_d_], out + (i0 + v) * stride);
+    }
+  }
+
+ private:
+  // Norm, rotation and codebook indices; in prod mode also the residual r (into `r`) and its
+  // norm gamma, leaving only the signs of S r to write.
+  void EncodeMse(const float* x, uint8_t* out, float* r) const {
     const Kernels& k = ActiveKernels();
     float u[kMaxDim], y[kMaxDim];
     const float norm = std::sqrt(k.dot_f32(x, x, d_));
@@ -78,7 +103,6 @@ class Part {
       p += mse_bits_ * big_d_ / 8;
     }
     if (qjl_) {
-      float r[kMaxDim], sr[kMaxDim];
       if (mse_bits_ > 0) {
         uint8_t idx[kMaxDim];
         k.unpack_planes(out + 2, big_d_, mse_bits_, idx);
@@ -87,11 +111,15 @@ class Part {
         std::memcpy(r, y, big_d_ * sizeof(float));
       }
       const uint16_t gh = ToF16(std::sqrt(k.dot_f32(r, r, big_d_)));
-      k.matvec(s_.data(), r, sr, big_d_);
-      k.signs(sr, big_d_, p);
       std::memcpy(p + big_d_ / 8, &gh, 2);
     }
   }
+
+  void WriteSigns(const float* sr, uint8_t* out) const {
+    ActiveKernels().signs(sr, big_d_, out + 2 + mse_bits_ * big_d_ / 8);
+  }
+
+ public:
 
   // Rotated-domain reconstruction of u (before scaling by the norm) into y.
   void DecodeRotated(const uint8_t* in, float* y) const {
@@ -135,16 +163,9 @@ class Part {
   void Accumulate(const float* w, const uint8_t* codes, size_t stride, size_t n, float* acc) const {
     const Kernels& k = ActiveKernels();
     std::vector<float> y(big_d_, 0.f), z(big_d_, 0.f), x(d_);
-    const size_t plane_bytes = mse_bits_ * big_d_ / 8;
-    for (size_t i = 0; i < n; ++i) {
-      const uint8_t* c = codes + i * stride;
-      const float wn = w[i] * FromF16(c);
-      if (mse_bits_) k.lut_axpy(wn, c + 2, big_d_, mse_bits_, book_->centroids.data(), y.data());
-      if (qjl_) {
-        const uint8_t* sg = c + 2 + plane_bytes;
-        k.sign_axpy(wn * FromF16(sg + big_d_ / 8) * qjl_scale_, sg, z.data(), big_d_);
-      }
-    }
+    k.accumulate_turboquant(w, codes, stride, n, big_d_, mse_bits_,
+                            mse_bits_ ? book_->centroids.data() : nullptr, qjl_scale_, y.data(),
+                            qjl_ ? z.data() : nullptr);
     if (qjl_) {
       std::vector<float> st(big_d_);
       k.matvec_t(s_.data(), z.data(), st.data(), big_d_);
@@ -196,6 +217,23 @@ class TurboQuantCodec final : public VectorCodec {
       at += p.part->bytes();
     }
     return at;
+  }
+
+  void EncodeBatch(const float* x, size_t n, uint8_t* out, size_t stride) const override {
+    constexpr size_t kChunk = 64;
+    std::vector<float> sub(kChunk * d_);
+    for (size_t i0 = 0; i0 < n; i0 += kChunk) {
+      const size_t g = std::min(kChunk, n - i0);
+      size_t off = 0, at = 0;
+      for (const auto& p : parts_) {
+        for (size_t v = 0; v < g; ++v) {
+          for (size_t i = 0; i < p.dim; ++i) sub[v * p.dim + i] = x[(i0 + v) * d_ + channels_[off + i]];
+        }
+        p.part->EncodeBatch(sub.data(), g, out + i0 * stride + at, stride);
+        off += p.dim;
+        at += p.part->bytes();
+      }
+    }
   }
 
   void Decode(const uint8_t* in, float* out) const override {

@@ -84,6 +84,10 @@ void MatVec(const float* m, const float* x, float* y, size_t n) {
   for (size_t r = 0; r < n; ++r) y[r] = DotF32(m + r * n, x, n);
 }
 
+void MatVecBatch(const float* m, const float* x, size_t count, float* y, size_t n) {
+  for (size_t v = 0; v < count; ++v) MatVec(m, x + v * n, y + v * n, n);
+}
+
 void MatVecT(const float* m, const float* x, float* y, size_t n) {
   for (size_t c = 0; c < n; ++c) y[c] = 0;
   for (size_t r = 0; r < n; ++r) AxpyF32(x[r], m + r * n, y, n);
@@ -175,6 +179,17 @@ void Softmax(float* x, size_t n) {
   for (size_t i = 0; i < n; ++i) x[i] *= inv;
 }
 
+double KlDiv(const float* p, const float* q, size_t n) {
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] > 0) {
+      const double qi = q == nullptr ? 1.0 : std::max(double{q[i]}, 1e-300);
+      sum += p[i] * std::log(p[i] / qi);
+    }
+  }
+  return sum;
+}
+
 void EncodeGroupwise(const float* x, size_t d, size_t g, uint32_t bits, uint8_t* out) {
   const uint32_t max_code = (1u << bits) - 1;
   const size_t group_bytes = 4 + g * bits / 8;
@@ -230,15 +245,28 @@ void ScoreTurboQuant(const float* q, const float* sq, const uint8_t* codes, size
   }
 }
 
+void AccumulateTurboQuant(const float* w, const uint8_t* codes, size_t stride, size_t n, size_t d,
+                          uint32_t bits, const float* lut, float qjl_scale, float* y, float* z) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* c = codes + i * stride;
+    const float wn = w[i] * fp16::Load(c);
+    if (bits) LutAxpy(wn, c + 2, d, bits, lut, y);
+    if (z != nullptr) {
+      const uint8_t* sg = c + 2 + bits * d / 8;
+      SignAxpy(wn * fp16::Load(sg + d / 8) * qjl_scale, sg, z, d);
+    }
+  }
+}
+
 }  // namespace
 
 const Kernels& ScalarKernels() {
   static const Kernels k = {"scalar",  F32ToF16N, F16ToF32N,   DotF32,    DotF16,  AxpyF16,
                             AxpyF32,   MinMax,    Quantize,    PackNibbles, DotQ8, DotQ4,
-                            AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   Fwht,    Nearest,
+                            AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   MatVecBatch, Fwht, Nearest,
                             PackPlanes, UnpackPlanes, LutDot,  LutAxpy,   Signs,   SignDot,
-                            SignAxpy,  Softmax,   EncodeGroupwise, ScoreGroupwise,
-                            QuantizePlanes, ScoreTurboQuant};
+                            SignAxpy,  Softmax,   KlDiv,     EncodeGroupwise, ScoreGroupwise,
+                            QuantizePlanes, ScoreTurboQuant, AccumulateTurboQuant};
   return k;
 }
 

@@ -22,17 +22,25 @@ struct Encoded {
     stride = c.max_encoded_bytes();
     count = to - from;
     bytes.resize(count * stride);
-    for (size_t i = 0; i < count; ++i) c.Encode(x + (from + i) * d, bytes.data() + i * stride);
+    c.EncodeBatch(x + from * d, count, bytes.data(), stride);
   }
 };
 
-std::vector<size_t> Top(const std::vector<double>& w, size_t k) {
-  std::vector<size_t> idx(w.size());
-  std::iota(idx.begin(), idx.end(), 0);
-  k = std::min(k, idx.size());
-  std::partial_sort(idx.begin(), idx.begin() + static_cast<long>(k), idx.end(),
-                    [&](size_t a, size_t b) { return w[a] > w[b] || (w[a] == w[b] && a < b); });
-  idx.resize(k);
+// Positions of the k largest of w[0..n) (ties: the smaller position first), ascending. One pass
+// with a small sorted buffer: O(n) for the k = 8 used here.
+std::vector<size_t> Top(const float* w, size_t n, size_t k) {
+  k = std::min(k, n);
+  std::vector<std::pair<float, size_t>> best;  // descending by value, then ascending position
+  best.reserve(k + 1);
+  for (size_t i = 0; i < n; ++i) {
+    if (best.size() == k && !(w[i] > best.back().first)) continue;
+    auto at = std::upper_bound(best.begin(), best.end(), w[i],
+                               [](float v, const std::pair<float, size_t>& b) { return v > b.first; });
+    best.insert(at, {w[i], i});
+    if (best.size() > k) best.pop_back();
+  }
+  std::vector<size_t> idx;
+  for (const auto& b : best) idx.push_back(b.second);
   std::sort(idx.begin(), idx.end());
   return idx;
 }
@@ -63,6 +71,8 @@ ExactAttention ComputeExact(const AttentionCase& c) {
       k.axpy_f32(w[i], c.values.data() + i * d, o.data(), d);
     }
     for (size_t j = 0; j < d; ++j) e.outputs[qi * d + j] = o[j];
+    e.entropy.push_back(std::max(0.0, -k.kl_div(w.data(), nullptr, n)));
+    e.top8.push_back(Top(w.data(), n, 8));
   }
   return e;
 }
@@ -84,7 +94,7 @@ void EvaluateCase(const AttentionCase& c, const ExactAttention& e, const KvCodec
   for (size_t qi = 0; qi < c.m; ++qi) {
     const float* q = c.queries.data() + qi * d;
     const double* exact = e.logits.data() + qi * n;
-    const double* p = e.weights.data() + qi * n;
+    const float* p = e.weights.data() + qi * n;
     const double* o = e.outputs.data() + qi * d;
     // From the stored bytes, through the kernels.
     if (kc.count) kc.codec->Score(q, kc.bytes.data(), kc.stride, kc.count, est.data());
@@ -108,16 +118,10 @@ void EvaluateCase(const AttentionCase& c, const ExactAttention& e, const KvCodec
     }
     s.output_rel_l2 = on > 0 ? std::sqrt(diff / on) : std::sqrt(diff);
     s.output_cosine = diff == 0 ? 1.0 : (on > 0 && an > 0 ? dot / std::sqrt(on * an) : 0.0);
-    std::vector<double> pe(n), pw(p, p + n);
-    for (size_t i = 0; i < n; ++i) {
-      pe[i] = est[i];
-      if (p[i] > 0) {
-        s.weights_kl += p[i] * std::log(p[i] / std::max(pe[i], 1e-300));
-        s.entropy -= p[i] * std::log(p[i]);
-      }
-    }
-    s.weights_kl = std::max(0.0, s.weights_kl);
-    const auto a = Top(pw, 8), b = Top(pe, 8);
+    s.weights_kl = std::max(0.0, k.kl_div(p, est.data(), n));
+    s.entropy = e.entropy[qi];
+    const auto& a = e.top8[qi];
+    const auto b = Top(est.data(), n, 8);
     std::vector<size_t> both;
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
     s.top8_recall = static_cast<double>(both.size()) / static_cast<double>(a.size());
