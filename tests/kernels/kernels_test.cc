@@ -174,6 +174,14 @@ TEST_CASE("TurboQuant kernels: rotation, nearest centroid, bit planes, LUT and s
         ref.fwht(h1.data(), n);
         k.fwht(h2.data(), n);
         CHECK_MESSAGE(h1 == h2, name << " fwht n=" << n);
+        // The fused randomized Hadamard, with padding (d < n) and without: bit-exact too.
+        const auto s = RandomFloats(n, 400 + n);
+        for (size_t d : {n, n - n / 4 - 1, size_t{1}}) {
+          std::vector<float> g1(n, 9.f), g2(n, 9.f);
+          ref.hadamard(x.data(), d, 0.37f, s.data(), g1.data(), n);
+          k.hadamard(x.data(), d, 0.37f, s.data(), g2.data(), n);
+          CHECK_MESSAGE(g1 == g2, name << " hadamard n=" << n << " d=" << d);
+        }
       }
       const auto m = RandomFloats(n * n, 300 + n);
       std::vector<float> y1(n), y2(n);

@@ -49,6 +49,10 @@ struct Kernels {
   void (*matvec_batch)(const float* m, const float* x, size_t count, float* y, size_t n);
   // In-place unnormalized fast Walsh-Hadamard transform. REQUIRES: n a power of two.
   void (*fwht)(float* x, size_t n);
+  // y[0..n) = FWHT of t, t[i] = (x[i] * factor) * signs[i] for i < d, 0 beyond (a randomized
+  // Hadamard rotation of x * factor in one pass: no store between the scaling and the
+  // transform, which would otherwise stall wide loads on narrower stores).
+  void (*hadamard)(const float* x, size_t d, float factor, const float* signs, float* y, size_t n);
   // idx[i] = number of the sorted `bounds` below y[i] (the nearest Lloyd-Max centroid).
   void (*nearest)(const float* y, size_t n, const float* bounds, size_t n_bounds, uint8_t* idx);
   // Bit planes: plane k (n/8 bytes) holds bit k of every index. REQUIRES: n % 8 == 0.

@@ -40,6 +40,16 @@ class DenseRotation final : public Rotation {
   std::vector<float> p_;
 };
 
+}  // namespace
+
+void Rotation::ApplyScaled(const float* x, float factor, float* y) const {
+  float u[2048];  // in_dim <= 2048 (head_dim <= 1024)
+  for (size_t i = 0; i < d_; ++i) u[i] = x[i] * factor;
+  Apply(u, y);
+}
+
+namespace {
+
 size_t NextPow2(size_t d) {
   size_t p = 1;
   while (p < d) p *= 2;
@@ -52,10 +62,13 @@ class HadamardRotation final : public Rotation {
       : Rotation(d, NextPow2(d)), signs_(out_), scale_(1.f / std::sqrt(static_cast<float>(out_))) {
     Rng rng(seed);
     for (auto& s : signs_) s = (rng.Next() >> 63) ? -1.f : 1.f;
+    scaled_signs_.resize(out_);
+    for (size_t i = 0; i < out_; ++i) scaled_signs_[i] = signs_[i] * scale_;  // exact: +-scale
   }
-  void Apply(const float* x, float* y) const override {
-    for (size_t i = 0; i < out_; ++i) y[i] = i < d_ ? x[i] * signs_[i] * scale_ : 0.f;
-    ActiveKernels().fwht(y, out_);
+  // (x s) scale == x (s scale) bit for bit, s being +-1.
+  void Apply(const float* x, float* y) const override { ApplyScaled(x, 1.f, y); }
+  void ApplyScaled(const float* x, float factor, float* y) const override {
+    ActiveKernels().hadamard(x, d_, factor, scaled_signs_.data(), y, out_);
   }
   void ApplyT(const float* y, float* x) const override {
     // H is symmetric and (H / sqrt(D))^2 = I: P^T = D_signs H / sqrt(D).
@@ -65,7 +78,7 @@ class HadamardRotation final : public Rotation {
   }
 
  private:
-  std::vector<float> signs_;
+  std::vector<float> signs_, scaled_signs_;
   float scale_;
 };
 

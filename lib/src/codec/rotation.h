@@ -22,6 +22,8 @@ class Rotation {
   virtual void Apply(const float* x, float* y) const = 0;
   // x[0..in_dim) = first in_dim coordinates of P^T y
   virtual void ApplyT(const float* y, float* x) const = 0;
+  // Apply to x * factor, bit for bit: u = x * factor, then Apply(u).
+  virtual void ApplyScaled(const float* x, float factor, float* y) const;
 
  protected:
   Rotation(size_t d, size_t out) : d_(d), out_(out) {}

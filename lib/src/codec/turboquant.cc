@@ -90,13 +90,12 @@ class Part {
   // norm gamma, leaving only the signs of S r to write.
   void EncodeMse(const float* x, uint8_t* out, float* r) const {
     const Kernels& k = ActiveKernels();
-    float u[kMaxDim], y[kMaxDim];
+    float y[kMaxDim];
     const float norm = std::sqrt(k.dot_f32(x, x, d_));
     const uint16_t nh = ToF16(norm);
     std::memcpy(out, &nh, 2);
     const float inv = norm > 0 ? 1.f / norm : 0.f;
-    for (size_t i = 0; i < d_; ++i) u[i] = x[i] * inv;
-    rot_->Apply(u, y);
+    rot_->ApplyScaled(x, inv, y);
     uint8_t* p = out + 2;
     if (mse_bits_ > 0) {
       k.quantize_planes(y, big_d_, book_->boundaries.data(), mse_bits_, p);
@@ -208,11 +207,15 @@ class TurboQuantCodec final : public VectorCodec {
   }
 
   size_t Encode(const float* x, uint8_t* out) const override {
-    std::vector<float> sub(d_);
+    if (parts_.size() == 1) {  // no outlier split: channels are in order
+      parts_[0].part->Encode(x, out);
+      return parts_[0].part->bytes();
+    }
+    float sub[kMaxDim];
     size_t off = 0, at = 0;
     for (const auto& p : parts_) {
       for (size_t i = 0; i < p.dim; ++i) sub[i] = x[channels_[off + i]];
-      p.part->Encode(sub.data(), out + at);
+      p.part->Encode(sub, out + at);
       off += p.dim;
       at += p.part->bytes();
     }
@@ -220,6 +223,7 @@ class TurboQuantCodec final : public VectorCodec {
   }
 
   void EncodeBatch(const float* x, size_t n, uint8_t* out, size_t stride) const override {
+    if (parts_.size() == 1) return parts_[0].part->EncodeBatch(x, n, out, stride);
     constexpr size_t kChunk = 64;
     std::vector<float> sub(kChunk * d_);
     for (size_t i0 = 0; i0 < n; i0 += kChunk) {
@@ -250,6 +254,7 @@ class TurboQuantCodec final : public VectorCodec {
   void Score(const float* q, const uint8_t* codes, size_t stride, size_t n,
              float* out) const override {
     std::fill(out, out + n, 0.f);
+    if (parts_.size() == 1) return parts_[0].part->Score(q, codes, stride, n, out);
     std::vector<float> sub(d_);
     size_t off = 0, at = 0;
     for (const auto& p : parts_) {
@@ -262,6 +267,7 @@ class TurboQuantCodec final : public VectorCodec {
 
   void Accumulate(const float* w, const uint8_t* codes, size_t stride, size_t n,
                   float* acc) const override {
+    if (parts_.size() == 1) return parts_[0].part->Accumulate(w, codes, stride, n, acc);
     std::vector<float> sub(d_);
     size_t off = 0, at = 0;
     for (const auto& p : parts_) {

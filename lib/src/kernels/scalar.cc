@@ -190,6 +190,11 @@ double KlDiv(const float* p, const float* q, size_t n) {
   return sum;
 }
 
+void Hadamard(const float* x, size_t d, float factor, const float* signs, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] = i < d ? (x[i] * factor) * signs[i] : 0.f;
+  Fwht(y, n);
+}
+
 void EncodeGroupwise(const float* x, size_t d, size_t g, uint32_t bits, uint8_t* out) {
   const uint32_t max_code = (1u << bits) - 1;
   const size_t group_bytes = 4 + g * bits / 8;
@@ -263,7 +268,7 @@ void AccumulateTurboQuant(const float* w, const uint8_t* codes, size_t stride, s
 const Kernels& ScalarKernels() {
   static const Kernels k = {"scalar",  F32ToF16N, F16ToF32N,   DotF32,    DotF16,  AxpyF16,
                             AxpyF32,   MinMax,    Quantize,    PackNibbles, DotQ8, DotQ4,
-                            AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   MatVecBatch, Fwht, Nearest,
+                            AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   MatVecBatch, Fwht, Hadamard, Nearest,
                             PackPlanes, UnpackPlanes, LutDot,  LutAxpy,   Signs,   SignDot,
                             SignAxpy,  Softmax,   KlDiv,     EncodeGroupwise, ScoreGroupwise,
                             QuantizePlanes, ScoreTurboQuant, AccumulateTurboQuant};
