@@ -302,7 +302,11 @@ std::unique_ptr<Workload> MakeWorkload(std::vector<OwnedRequest> owned, std::str
     requests.push_back(r);
     sessions = std::max(sessions, o.session + 1);
   }
-  for (uint32_t s = 0; s < sessions; ++s) info.session_names.push_back("s" + std::to_string(s));
+  for (uint32_t s = 0; s < sessions; ++s) {
+    std::string name = std::to_string(s);
+    name.insert(name.begin(), 's');  // (GCC 12 misreports "s" + to_string as an overflow)
+    info.session_names.push_back(std::move(name));
+  }
   return std::make_unique<MemoryWorkload>(std::move(info), std::move(storage),
                                           std::move(requests));
 }
