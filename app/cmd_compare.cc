@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "kvsim/compare.h"
+#include "kvsim/report.h"
 
 namespace kvsim::cli {
 
@@ -28,7 +29,10 @@ void AddCompareCommand(CLI::App& app) {
       "Example:\n  kvsim compare results/support_chat.json current.json --format markdown");
   cmd->callback([a] {
     const CompareTolerance tol = CompareTolerance::Parse(a->tolerance);
-    const auto result = Compare(ReadJsonFile(a->baseline), ReadJsonFile(a->current), tol);
+    const auto base = ReadJsonFile(a->baseline), cur = ReadJsonFile(a->current);
+    CheckRunJson(base, a->baseline);
+    CheckRunJson(cur, a->current);
+    const auto result = Compare(base, cur, tol);
     std::cout << FormatCompare(result, tol, a->format == "markdown");
     if (result.regression) throw ExitWith{1};
   });

@@ -25,7 +25,10 @@ void AddMergeCommand(CLI::App& app) {
       "Fails (exit 2) when the files are not shards of one sweep or a point is missing.");
   cmd->callback([a] {
     std::vector<nlohmann::ordered_json> docs;
-    for (const auto& p : a->inputs) docs.push_back(ReadJsonFile(p));
+    for (const auto& p : a->inputs) {
+      docs.push_back(ReadJsonFile(p));
+      CheckRunJson(docs.back(), p, /*sweep=*/true);
+    }
     const auto merged = MergeRuns(docs, a->inputs);
     WriteFileAtomically(a->json, merged.dump(2) + "\n");
     if (!a->csv.empty()) WriteFileAtomically(a->csv, RunToCsv(merged));

@@ -78,3 +78,22 @@ for i, s in enumerate(["radix", "block-trie:block_size=16", "lru-buckets:max_ent
                        "turboquant:outlier_channels=8,outlier_bits=8", "belady+fp32",
                        "radix,block-trie+q8,lru-buckets+fp16"]):
     write("strategy", str(i), s)
+
+# run JSON: the committed baselines, trimmed to a few rows without the per-turn tables
+for base in sorted(os.listdir(os.path.join(project, "results"))):
+    if not base.endswith(".json"):
+        continue
+    doc = json.load(open(os.path.join(project, "results", base)))
+    doc["results"] = doc["results"][:3]
+    for r in doc["results"]:
+        r.pop("by_turn", None)
+        r.pop("by_session", None)
+        r.pop("options", None)
+    write("run_json", base[:-5], json.dumps(doc, separators=(",", ":")))
+    run = dict(doc)
+    run.pop("sweep", None)
+    run.pop("workload_stats", None)
+    for r in run["results"]:
+        r.pop("point", None)
+    write("run_json", base[:-5] + "-run", json.dumps(run, separators=(",", ":")))
+

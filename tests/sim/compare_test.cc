@@ -4,6 +4,7 @@
 #include "kvsim/compare.h"
 #include "kvsim/error.h"
 #include "kvsim/report.h"
+#include "kvsim/sweep.h"
 #include "support/random_workload.h"
 
 namespace kvsim {
@@ -43,7 +44,8 @@ TEST_CASE("identical runs pass; an injected regression is caught; improvements a
 
 TEST_CASE("attention error growing beyond the relative tolerance is a regression") {
   auto base = Doc();
-  base["results"][0]["attention"] = {{"output_rel_l2", {{"mean", 0.10}, {"p99", 0.3}}}};
+  base["results"][0]["attention"] = {{"output_rel_l2", {{"mean", 0.10}, {"p99", 0.3}}},
+                                     {"top8_recall", 0.9}};
   auto cur = base;
   cur["results"][0]["attention"]["output_rel_l2"]["mean"] = 0.104;  // +4% < 5%
   CHECK(!Compare(base, cur, CompareTolerance{}).regression);
@@ -68,6 +70,38 @@ TEST_CASE("incompatible inputs are errors") {
                        Error);
   CHECK_THROWS_AS(CompareTolerance::Parse("hit=-1"), Error);
   CHECK_THROWS_AS(CompareTolerance::Parse("speed=2"), Error);
+}
+
+// Found by mutating every field of a committed baseline (wrong types, nulls, deletions): these
+// reached the JSON library's type errors (exit 70) or, for a row without its fields, a crash.
+// Every one is now an input error naming the JSON path.
+TEST_CASE("malformed run JSON: the path of the first bad field, never a crash") {
+  const auto base = Doc();
+  auto check = [&](nlohmann::ordered_json doc, const std::string& message) {
+    CHECK_THROWS_WITH_AS(CheckRunJson(doc, "f.json"), message.c_str(), Error);
+    CHECK_THROWS_AS(Compare(base, doc, CompareTolerance{}), Error);
+    CHECK_THROWS_AS(MergeRuns({doc}, {"f.json"}), Error);
+  };
+  const std::string tail = " (not the JSON of a kvsim run or sweep?)";
+  auto d = base;
+  d["results"][1] = nlohmann::ordered_json::object();
+  check(d, "f.json: results[1].strategy: missing" + tail);
+  d = base;
+  d["results"][0] = nullptr;
+  check(d, "f.json: results[0]: expected an object, got null" + tail);
+  d = base;
+  d["results"][2]["memory"]["peak_bytes"] = "7GiB";
+  check(d, "f.json: results[2].memory.peak_bytes: expected a non-negative integer, got a string" + tail);
+  d = base;
+  d["results"][0]["prefill_gpu_seconds_saved"] = nullptr;
+  check(d, "f.json: results[0].prefill_gpu_seconds_saved: expected a number, got null" + tail);
+  d = base;
+  d["model"]["prefill_tokens_per_second"] = "fast";
+  check(d, "f.json: model.prefill_tokens_per_second: expected a number, got a string" + tail);
+  d = base;
+  d["workload"].erase("name");
+  check(d, "f.json: workload.name: missing" + tail);
+  CHECK_NOTHROW(CheckRunJson(base, "f.json"));
 }
 
 }  // namespace

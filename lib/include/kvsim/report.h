@@ -29,4 +29,9 @@ void WriteFileAtomically(const std::string& path, const std::string& text);
 
 std::string KvsimVersion();
 
+// Checks that `doc` has the shape of kvsim's run JSON (with a "sweep" object when `sweep`):
+// every field compare, merge, CSV and the reports read, with its type. Throws Error naming
+// `name` and the JSON path of the first bad field.
+void CheckRunJson(const nlohmann::ordered_json& doc, const std::string& name, bool sweep = false);
+
 }  // namespace kvsim

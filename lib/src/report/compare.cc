@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "kvsim/error.h"
+#include "kvsim/report.h"
 #include "text_table.h"
 
 namespace kvsim {
@@ -50,11 +51,8 @@ std::string Key(const ojson& row) {
 }  // namespace
 
 CompareResult Compare(const ojson& base, const ojson& cur, const CompareTolerance& tol) {
-  for (const ojson* d : {&base, &cur}) {
-    Require(d->is_object() && d->contains("results") && d->contains("workload") &&
-                d->contains("model"),
-            "not kvsim run or sweep JSON");
-  }
+  CheckRunJson(base, "baseline");
+  CheckRunJson(cur, "current");
   for (const char* f : {"name", "format", "requests", "prompt_tokens", "output_tokens"}) {
     Require(base["workload"][f] == cur["workload"][f],
             std::string("different workloads (workload.") + f + ": " + base["workload"][f].dump() +

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "kvsim/error.h"
+#include "kvsim/report.h"
 
 namespace kvsim {
 
@@ -96,9 +97,10 @@ nlohmann::ordered_json MergeRuns(const std::vector<nlohmann::ordered_json>& docs
   size_t total = 0;
   for (size_t i = 0; i < docs.size(); ++i) {
     const auto& d = docs[i];
-    if (!d.contains("sweep") || !d["sweep"].contains("points")) {
+    if (!d.is_object() || !d.contains("sweep")) {
       throw Error("merge: " + names[i] + ": not the JSON of a kvsim sweep");
     }
+    CheckRunJson(d, "merge: " + names[i], /*sweep=*/true);
     for (const char* key : {"workload", "model", "seed", "cache_output"}) same(d, key, names[i]);
     if (d["sweep"]["points"] != first["sweep"]["points"] ||
         d["sweep"]["strategies"] != first["sweep"]["strategies"] ||
@@ -114,9 +116,12 @@ nlohmann::ordered_json MergeRuns(const std::vector<nlohmann::ordered_json>& docs
     }
   }
   std::string missing;
+  size_t absent = 0;
   for (size_t p = 0; p < total; ++p) {
-    if (!rows.count(p)) missing += (missing.empty() ? "" : ", ") + std::to_string(p);
+    if (rows.count(p)) continue;
+    if (++absent <= 20) missing += (missing.empty() ? "" : ", ") + std::to_string(p);
   }
+  if (absent > 20) missing += " and " + std::to_string(absent - 20) + " more";
   if (!missing.empty()) throw Error("merge: points missing: " + missing + " (is a shard absent?)");
   nlohmann::ordered_json out = first;
   out["sweep"]["shard"] = "merged";
