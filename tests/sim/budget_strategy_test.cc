@@ -85,5 +85,19 @@ TEST_CASE("bad strategies name the option and what is allowed") {
         "strategy option 'max_entries=3' has no strategy before it");
 }
 
+TEST_CASE("absurd numbers of budgets and strategies are refused, not replayed") {
+  std::string many;
+  for (int i = 0; i < 11; ++i) many += (i ? "," : "") + std::string("1tok..1000tok:1000");
+  CHECK_THROWS_WITH_AS(ParseBudgetList({many}),
+                       "--budget: 11000 budgets, more than 10000 (each is a replay of the whole "
+                       "workload)",
+                       Error);
+  CHECK(ParseBudgetList({"1tok..1000tok:1000"}).size() == 1000);
+  std::string strategies;
+  for (int i = 0; i < 1001; ++i) strategies += (i ? "," : "") + std::string("radix");
+  CHECK_THROWS_WITH_AS(ParseStrategyList({strategies}),
+                       "--strategy: 1001 strategies, more than 1000", Error);
+}
+
 }  // namespace
 }  // namespace kvsim

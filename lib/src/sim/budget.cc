@@ -156,6 +156,7 @@ std::vector<BudgetSpec> ParseBudgetRange(const std::string& text) {
 }
 
 std::vector<BudgetSpec> ParseBudgetList(const std::vector<std::string>& args) {
+  constexpr size_t kMaxBudgets = 10000;
   std::vector<BudgetSpec> out;
   for (const auto& item : SplitCommas(args)) {
     if (item.find("..") != std::string::npos) {
@@ -165,6 +166,10 @@ std::vector<BudgetSpec> ParseBudgetList(const std::vector<std::string>& args) {
     }
   }
   if (out.empty()) out.push_back(ParseBudget("25%"));
+  if (out.size() > kMaxBudgets) {
+    throw Error("--budget: " + std::to_string(out.size()) + " budgets, more than " +
+                std::to_string(kMaxBudgets) + " (each is a replay of the whole workload)");
+  }
   return out;
 }
 

@@ -115,6 +115,11 @@ std::vector<Strategy> ParseStrategyList(const std::vector<std::string>& args) {
   if (out.empty()) {
     for (const auto& p : Presets()) out.push_back(ParseStrategy(p.name));
   }
+  constexpr size_t kMaxStrategies = 1000;
+  if (out.size() > kMaxStrategies) {
+    throw Error("--strategy: " + std::to_string(out.size()) + " strategies, more than " +
+                std::to_string(kMaxStrategies));
+  }
   return out;
 }
 
