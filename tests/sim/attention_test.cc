@@ -233,6 +233,11 @@ TEST_CASE("malformed .npy files are rejected with a clear message") {
   CHECK(NpyError(Header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }", 8)) ==
         "x.npy: bad shape (4294967296, 4294967296, 4294967296) (more values than any file holds)");
   CHECK(NpyError(Header("{'descr':'<f4','fortran_order':False,'shape':(2,)}", 8)) == "(no error)");
+  // Found by fuzzing: an array with a zero dimension passed null pointers to memcpy (UBSan).
+  CHECK(NpyError(Header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 2, 8), }")) ==
+        "(no error)");
+  CHECK(NpyError(Header("{'descr': '<f2', 'fortran_order': False, 'shape': (3, 0), }")) ==
+        "(no error)");
 }
 
 TEST_CASE("KV dumps with zero heads or dimensions are refused, not divided by") {
