@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
       "      --budget 1%..100%:8 --report plan.html\n"
       "  kvsim compare results/support_chat.json current.json\n"
       "  kvsim strategies\n"
-      "Run `kvsim COMMAND --help` for the options of each command.");
+      "Run `kvsim COMMAND --help` for the options of each command.\n"
+      "Exit codes: 0 success, 1 a regression found by compare, 2 bad input or usage (the message\n"
+      "names the file, line or field), 70 internal error, 130 interrupted (Ctrl-C; no output).");
   kvsim::cli::AddRunCommand(app);
   kvsim::cli::AddInspectCommand(app);
   kvsim::cli::AddGenCommand(app);
