@@ -31,36 +31,44 @@ std::vector<float> Random(size_t n, uint64_t seed) {
   return v;
 }
 
+// 1024 random vectors and room for their codes, under the given kernels.
+struct EncodeInput {
+  EncodeInput(const std::string& kernels, const std::string& spec) {
+    ForceKernels(kernels);
+    codec = Make(spec);
+    c = &codec->key(Tier::kHot);
+    stride = c->max_encoded_bytes();
+    out.resize(n * stride);
+  }
+  static constexpr size_t n = 1024;
+  std::unique_ptr<KvCodec> codec;
+  const VectorCodec* c;
+  size_t stride;
+  std::vector<float> x = Random(n * kDim, 1);
+  std::vector<uint8_t> out;
+};
+
+// One vector per call, as a cache inserting one token does.
 void Encode(benchmark::State& state, const std::string& kernels, const std::string& spec) {
-  ForceKernels(kernels);
-  const auto codec = Make(spec);
-  const VectorCodec& c = codec->key(Tier::kHot);
-  const size_t n = 1024;
-  const auto x = Random(n * kDim, 1);
-  std::vector<uint8_t> out(n * c.max_encoded_bytes());
+  EncodeInput in(kernels, spec);
   size_t i = 0;
   for (auto _ : state) {
-    c.Encode(x.data() + (i % n) * kDim, out.data() + (i % n) * c.max_encoded_bytes());
+    in.c->Encode(in.x.data() + (i % in.n) * kDim, in.out.data() + (i % in.n) * in.stride);
     ++i;
   }
-  benchmark::DoNotOptimize(out.data());
+  benchmark::DoNotOptimize(in.out.data());
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
-// Encoding a whole context at once, as the attention probe does (VectorCodec::EncodeBatch):
+// A whole context at once, as the attention probe does (VectorCodec::EncodeBatch):
 // TurboQuant's QJL stage then reads its d x d matrix once per eight vectors.
 void EncodeBatch(benchmark::State& state, const std::string& kernels, const std::string& spec) {
-  ForceKernels(kernels);
-  const auto codec = Make(spec);
-  const VectorCodec& c = codec->key(Tier::kHot);
-  const size_t n = 1024;
-  const auto x = Random(n * kDim, 1);
-  std::vector<uint8_t> out(n * c.max_encoded_bytes());
+  EncodeInput in(kernels, spec);
   for (auto _ : state) {
-    c.EncodeBatch(x.data(), n, out.data(), c.max_encoded_bytes());
-    benchmark::DoNotOptimize(out.data());
+    in.c->EncodeBatch(in.x.data(), in.n, in.out.data(), in.stride);
+    benchmark::DoNotOptimize(in.out.data());
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in.n));
 }
 
 void Score(benchmark::State& state, const std::string& kernels, const std::string& spec,
