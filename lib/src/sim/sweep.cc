@@ -154,7 +154,7 @@ std::string RunToCsv(const nlohmann::ordered_json& doc) {
     const auto& a = r["attention"];
     const nlohmann::ordered_json null;
     const std::vector<nlohmann::ordered_json> cells = {
-        r["point"], r["strategy"], r["index"], r["codec"], r["budget"]["spec"],
+        r.value("point", null), r["strategy"], r["index"], r["codec"], r["budget"]["spec"],
         r["budget"]["tokens"], r["budget"]["bytes"], r["hit_tokens"], r["prompt_tokens"],
         r["prefill_tokens"], r["token_hit_rate"], r["requests"], r["hit_requests"],
         r["request_hit_rate"], r["evictions"], r["memory"]["peak_tokens"],
