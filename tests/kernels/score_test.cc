@@ -1,0 +1,136 @@
+// Whole-vector score kernels of every kernel set against the scalar reference. The SIMD sets
+// score with the query rounded once to int16 (kernels/int_score.inc), so they may differ from
+// the exact fp32 score by at most (max|q| / 65534) x sum_i |decoded key[i]|, plus float
+// rounding; these tests hold them to that bound, on realistic and on adversarial keys.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "kernels/fp16_scalar.h"
+#include "kvsim/kernels.h"
+
+namespace kvsim {
+namespace {
+
+std::vector<float> Gaussian(size_t n, std::mt19937_64& rng, float scale = 1.f) {
+  std::normal_distribution<float> d(0.f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+// Groupwise keys: n vectors encoded by the scalar reference, then every fourth key replaced by
+// random codes under random finite headers (codes the encoder would not produce).
+std::vector<uint8_t> GroupwiseKeys(size_t n, size_t d, size_t g, uint32_t bits, size_t stride,
+                                   std::mt19937_64& rng) {
+  std::vector<uint8_t> codes(n * stride, 0xee);
+  const size_t group_bytes = 4 + g * bits / 8;
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t* c = codes.data() + i * stride;
+    const auto x = Gaussian(d, rng, i % 3 == 0 ? 100.f : 1.f);
+    ScalarKernels().encode_groupwise(x.data(), d, g, bits, c);
+    if (i % 4 != 3) continue;
+    for (size_t k = 0; k < d / g; ++k) {
+      uint8_t* o = c + k * group_bytes;
+      for (size_t j = 4; j < group_bytes; ++j) o[j] = static_cast<uint8_t>(rng());
+      const uint16_t scale = fp16::FromFloat(std::ldexp(1.f, static_cast<int>(rng() % 20) - 14));
+      const uint16_t min = fp16::FromFloat(static_cast<float>(static_cast<int>(rng() % 2001) - 1000));
+      std::memcpy(o, &scale, 2);
+      std::memcpy(o + 2, &min, 2);
+    }
+  }
+  return codes;
+}
+
+// sum_i |q[i] decoded[i]| and sum_i |decoded[i]| of one groupwise key.
+void GroupwiseTerms(const float* q, const uint8_t* c, size_t d, size_t g, uint32_t bits,
+                    double* terms, double* key_abs) {
+  const size_t group_bytes = 4 + g * bits / 8;
+  *terms = *key_abs = 0;
+  for (size_t k = 0; k < d / g; ++k) {
+    const uint8_t* o = c + k * group_bytes;
+    const float scale = fp16::Load(o), min = fp16::Load(o + 2);
+    for (size_t j = 0; j < g; ++j) {
+      const uint32_t code = bits == 8 ? o[4 + j] : (o[4 + j / 2] >> (4 * (j & 1))) & 15u;
+      const double v = std::fabs(double(scale) * code + min);
+      *terms += std::fabs(q[k * g + j]) * v;
+      *key_abs += v;
+    }
+  }
+}
+
+TEST_CASE("score_groupwise: every kernel set within the int16 query bound of scalar") {
+  std::mt19937_64 rng(77);
+  struct Shape {
+    size_t d, g;
+  };
+  const Shape shapes[] = {{128, 32}, {64, 32}, {256, 32}, {96, 32}, {128, 64}, {1024, 128},
+                          {128, 16}, {40, 8},  {6, 2},    {128, 128}};
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (const Shape& s : shapes) {
+      for (uint32_t bits : {8u, 4u}) {
+        for (size_t n : {1, 3, 4, 5, 37}) {
+          const size_t stride = (s.d / s.g) * (4 + s.g * bits / 8) + 3;
+          const auto codes = GroupwiseKeys(n, s.d, s.g, bits, stride, rng);
+          auto q = Gaussian(s.d, rng);
+          if (n == 5) q[s.d / 2] = 40.f;  // one large coordinate sets the int16 scale
+          std::vector<float> qsum(s.d / s.g, 0.f);
+          float qmax = 0;
+          for (size_t j = 0; j < s.d; ++j) {
+            qsum[j / s.g] += q[j];
+            qmax = std::max(qmax, std::fabs(q[j]));
+          }
+          std::vector<float> a(n), b(n);
+          ScalarKernels().score_groupwise(q.data(), qsum.data(), codes.data(), stride, n, s.d, s.g,
+                                          bits, a.data());
+          k.score_groupwise(q.data(), qsum.data(), codes.data(), stride, n, s.d, s.g, bits,
+                            b.data());
+          for (size_t i = 0; i < n; ++i) {
+            double terms, key_abs;
+            GroupwiseTerms(q.data(), codes.data() + i * stride, s.d, s.g, bits, &terms, &key_abs);
+            for (float v : qsum) terms += std::fabs(v) * 1000;  // the minimums' products
+            const double bound = qmax / 65534.0 * key_abs + 2e-6 * terms;
+            CHECK_MESSAGE(std::fabs(double(a[i]) - b[i]) <= bound,
+                          name << " d=" << s.d << " g=" << s.g << " bits=" << bits << " n=" << n
+                               << " key " << i << ": " << a[i] << " vs " << b[i]);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("score_groupwise: zero and non-finite queries behave as the scalar reference") {
+  std::mt19937_64 rng(78);
+  const size_t d = 128, g = 32, n = 9;
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (uint32_t bits : {8u, 4u}) {
+      const size_t stride = (d / g) * (4 + g * bits / 8);
+      const auto codes = GroupwiseKeys(n, d, g, bits, stride, rng);
+      std::vector<float> q(d, 0.f), qsum(d / g, 0.f), out(n, 1.f);
+      k.score_groupwise(q.data(), qsum.data(), codes.data(), stride, n, d, g, bits, out.data());
+      for (float v : out) CHECK(v == 0.f);
+      q[5] = std::numeric_limits<float>::quiet_NaN();
+      qsum[0] = q[5];
+      k.score_groupwise(q.data(), qsum.data(), codes.data(), stride, n, d, g, bits, out.data());
+      for (float v : out) CHECK_MESSAGE(std::isnan(v), name);
+      q[5] = std::numeric_limits<float>::infinity();
+      qsum[0] = q[5];
+      std::vector<float> ref(n);
+      ScalarKernels().score_groupwise(q.data(), qsum.data(), codes.data(), stride, n, d, g, bits,
+                                      ref.data());
+      k.score_groupwise(q.data(), qsum.data(), codes.data(), stride, n, d, g, bits, out.data());
+      for (size_t i = 0; i < n; ++i) {
+        CHECK_MESSAGE((std::isnan(ref[i]) ? std::isnan(out[i]) : ref[i] == out[i]), name);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kvsim
