@@ -145,7 +145,7 @@ void AddAttentionCommand(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
   cmd->add_option("--kv-dump", a->kv_dump, "Directory with keys.npy, values.npy, queries.npy");
   cmd->add_option("--json", a->json, "Also write the results as JSON");
-  cmd->add_option("--kernels", a->kernels, "Force a kernel set: scalar, sse4, avx2, avx512");
+  cmd->add_option("--kernels", a->kernels, "Force a kernel set: scalar, sse4, avx2, avx512, avx512icl");
   cmd->footer(
       "Examples:\n"
       "  kvsim attention\n"

@@ -65,7 +65,7 @@ void AddCodecsCommand(CLI::App& app) {
   cmd->add_option("--head-dim", a->head_dim, "Vector dimension")->capture_default_str();
   cmd->add_option("--samples", a->samples, "Random vectors per measurement")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed of vectors, rotations and QJL")->capture_default_str();
-  cmd->add_option("--kernels", a->kernels, "Force a kernel set: scalar, sse4, avx2, avx512");
+  cmd->add_option("--kernels", a->kernels, "Force a kernel set: scalar, sse4, avx2, avx512, avx512icl");
   cmd->footer(
       "Examples:\n"
       "  kvsim codecs\n"

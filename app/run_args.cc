@@ -91,7 +91,7 @@ void AddRunOptions(CLI::App* cmd, RunArgs* args) {
                 "Insert only the prompt after each request, not prompt + output");
   cmd->add_flag("-v,--verbose", args->verbose, "Also print hit rates by turn and by session");
   cmd->add_flag("-q,--quiet", args->quiet, "Print no table (with --json)");
-  cmd->add_option("--kernels", args->kernels, "Force a kernel set: scalar, sse4, avx2, avx512");
+  cmd->add_option("--kernels", args->kernels, "Force a kernel set: scalar, sse4, avx2, avx512, avx512icl");
   cmd->add_option("--probe-requests", args->probe_requests,
                   "Requests sampled for the attention-error probe of lossy codecs (0: off)")
       ->capture_default_str();

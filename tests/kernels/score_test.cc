@@ -4,6 +4,7 @@
 // rounding; these tests hold them to that bound, on realistic and on adversarial keys.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -128,6 +129,93 @@ TEST_CASE("score_groupwise: zero and non-finite queries behave as the scalar ref
       for (size_t i = 0; i < n; ++i) {
         CHECK_MESSAGE((std::isnan(ref[i]) ? std::isnan(out[i]) : ref[i] == out[i]), name);
       }
+    }
+  }
+}
+
+// TurboQuant keys [fp16 norm][bits planes][signs][fp16 gamma] from random bytes (finite norms
+// and gammas), scored against random queries, sometimes with one dominant coordinate. The
+// integer path (avx512icl) rounds q, the codebook and sq to 15 bits:
+// |error| <= |norm| (sum_i (|q_i| ls + |lut_i| ys + ys ls / 2) / 2 + |gamma c| d ss / 2).
+TEST_CASE("score_turboquant: every kernel set within the integer rounding bound of scalar") {
+  std::mt19937_64 rng(79);
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t d : {64, 128, 192, 256, 8, 136}) {
+      for (uint32_t bits = 0; bits <= 4; ++bits) {
+        for (bool qjl : {false, true}) {
+          if (bits == 0 && !qjl) continue;
+          for (size_t n : {1, 4, 37}) {
+            const size_t stride = 2 + bits * d / 8 + (qjl ? d / 8 + 2 : 0) + 1;
+            std::vector<uint8_t> codes(stride * n);
+            for (auto& b : codes) b = static_cast<uint8_t>(rng());
+            for (size_t i = 0; i < n; ++i) {  // norms and gammas in [0.5, 2), either sign
+              uint8_t* c = codes.data() + i * stride;
+              c[1] = static_cast<uint8_t>(0x38 + (c[1] & 0x83));
+              if (qjl) c[stride - 2] = static_cast<uint8_t>(0x38 + (c[stride - 2] & 0x83));
+            }
+            auto lut = Gaussian(size_t{1} << bits, rng, 0.1f);
+            std::sort(lut.begin(), lut.end());
+            auto q = Gaussian(d, rng, 0.09f), sq = Gaussian(d, rng);
+            if (n == 4) q[d / 3] = 2.f, sq[d / 2] = -9.f;
+            const float c = 0.0098f;
+            std::vector<float> a(n), b(n);
+            ScalarKernels().score_turboquant(q.data(), qjl ? sq.data() : nullptr, codes.data(),
+                                             stride, n, d, bits, lut.data(), c, a.data());
+            k.score_turboquant(q.data(), qjl ? sq.data() : nullptr, codes.data(), stride, n, d,
+                               bits, lut.data(), c, b.data());
+            float ys = 0, ls = 0, ss = 0;
+            for (float v : q) ys = std::max(ys, std::fabs(v) / 16383);
+            for (float v : lut) ls = std::max(ls, std::fabs(v) / 16383);
+            for (float v : sq) ss = std::max(ss, std::fabs(v) / 16383);
+            for (size_t i = 0; i < n; ++i) {
+              const uint8_t* key = codes.data() + i * stride;
+              std::vector<uint8_t> idx(d, 0);
+              if (bits > 0) ScalarKernels().unpack_planes(key + 2, d, bits, idx.data());
+              const double norm = std::fabs(fp16::Load(key));
+              const double gamma = qjl ? std::fabs(fp16::Load(key + stride - 3)) * c : 0;
+              double err = 0, terms = 0;
+              for (size_t j = 0; j < d; ++j) {
+                const double l = bits > 0 ? std::fabs(lut[idx[j]]) : 0;
+                err += bits > 0 ? (std::fabs(q[j]) * ls + l * ys + ys * ls / 2) / 2 : 0;
+                err += gamma * ss / 2;
+                terms += std::fabs(q[j]) * l + gamma * std::fabs(sq[j]);
+              }
+              const double bound = norm * (err + 1e-5 * terms);
+              CHECK_MESSAGE(std::fabs(double(a[i]) - b[i]) <= bound,
+                            name << " d=" << d << " bits=" << bits << " qjl=" << qjl << " n=" << n
+                                 << " key " << i << ": " << a[i] << " vs " << b[i]);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("score_turboquant: zero and non-finite queries behave as the scalar reference") {
+  std::mt19937_64 rng(80);
+  const size_t d = 128, n = 6;
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (bool qjl : {false, true}) {
+      const uint32_t bits = 3;
+      const size_t stride = 2 + bits * d / 8 + (qjl ? d / 8 + 2 : 0);
+      std::vector<uint8_t> codes(stride * n);
+      for (auto& b : codes) b = static_cast<uint8_t>(rng());
+      for (size_t i = 0; i < n; ++i) {
+        codes[i * stride + 1] = 0x3c;
+        if (qjl) codes[i * stride + stride - 1] = 0x3c;
+      }
+      const float lut[8] = {-.2f, -.13f, -.07f, -.02f, .02f, .07f, .13f, .2f};
+      std::vector<float> q(d, 0.f), sq(d, 0.f), out(n, 1.f), ref(n);
+      k.score_turboquant(q.data(), qjl ? sq.data() : nullptr, codes.data(), stride, n, d, bits,
+                         lut, 0.01f, out.data());
+      for (float v : out) CHECK_MESSAGE(v == 0.f, name);
+      q[7] = std::numeric_limits<float>::quiet_NaN();
+      k.score_turboquant(q.data(), qjl ? sq.data() : nullptr, codes.data(), stride, n, d, bits,
+                         lut, 0.01f, out.data());
+      for (float v : out) CHECK_MESSAGE(std::isnan(v), name);
     }
   }
 }

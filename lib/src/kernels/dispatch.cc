@@ -27,6 +27,18 @@ bool HasF16c() {
 }
 const Kernels* Scalar() { return &ScalarKernels(); }
 
+bool HasAvx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+}
+
+// AVX512_VBMI, GFNI and AVX512_VNNI from CPUID (leaf 7, ECX bits 1, 8 and 11).
+bool HasIcl() {
+  unsigned a, b, c, d;
+  if (!HasAvx512() || !__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return (c & (1u << 1)) != 0 && (c & (1u << 8)) != 0 && (c & (1u << 11)) != 0;
+}
+
 // Best last.
 const std::vector<Candidate>& Candidates() {
   static const std::vector<Candidate> kAll = {
@@ -38,12 +50,8 @@ const std::vector<Candidate>& Candidates() {
          return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
                 HasF16c();
        }},
-      {"avx512",
-       Avx512Kernels,
-       [] {
-         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-       }},
+      {"avx512", Avx512Kernels, HasAvx512},
+      {"avx512icl", Avx512IclKernels, HasIcl},
   };
   return kAll;
 }

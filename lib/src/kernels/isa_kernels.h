@@ -9,5 +9,6 @@ namespace kvsim {
 const Kernels* Sse4Kernels();
 const Kernels* Avx2Kernels();
 const Kernels* Avx512Kernels();
+const Kernels* Avx512IclKernels();
 
 }  // namespace kvsim
