@@ -220,5 +220,28 @@ TEST_CASE("score_turboquant: zero and non-finite queries behave as the scalar re
   }
 }
 
+// Nearest-centroid bit planes: every set writes the scalar reference's bytes, including for
+// values exactly on a boundary (which count as below it) and beyond the outer boundaries.
+TEST_CASE("quantize_planes: every kernel set writes the scalar planes exactly") {
+  std::mt19937_64 rng(81);
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (uint32_t bits = 1; bits <= 8; ++bits) {
+      auto bounds = Gaussian((size_t{1} << bits) - 1, rng, 0.1f);
+      std::sort(bounds.begin(), bounds.end());
+      for (size_t n : {8, 16, 24, 64, 128, 136, 256}) {
+        auto y = Gaussian(n, rng, 0.12f);
+        for (size_t i = 0; i < n; i += 5) y[i] = bounds[rng() % bounds.size()];
+        y[1] = 5.f;
+        y[2] = -5.f;
+        std::vector<uint8_t> a(bits * n / 8), b(bits * n / 8, 0xa5);
+        ScalarKernels().quantize_planes(y.data(), n, bounds.data(), bits, a.data());
+        k.quantize_planes(y.data(), n, bounds.data(), bits, b.data());
+        CHECK_MESSAGE(a == b, name << " bits=" << bits << " n=" << n);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kvsim
