@@ -1,5 +1,5 @@
 // Whole-vector score kernels of every kernel set against the scalar reference. The SIMD sets
-// score with the query rounded once to int16 (kernels/int_score.inc), so they may differ from
+// score with the query rounded once to int16 (kernels/score_kernels.inc), so they may differ from
 // the exact fp32 score by at most (max|q| / 65534) x sum_i |decoded key[i]|, plus float
 // rounding; these tests hold them to that bound, on realistic and on adversarial keys.
 #include <doctest/doctest.h>
@@ -21,6 +21,35 @@ std::vector<float> Gaussian(size_t n, std::mt19937_64& rng, float scale = 1.f) {
   std::vector<float> v(n);
   for (auto& x : v) x = d(rng);
   return v;
+}
+
+TEST_CASE("score_f16: every kernel set within 1e-5 of the scalar terms") {
+  std::mt19937_64 rng(76);
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t d : {8, 16, 24, 32, 128, 136, 256}) {
+      for (size_t n : {1, 4, 5, 37}) {
+        const size_t stride = 2 * d + 6;
+        std::vector<uint8_t> keys(n * stride);
+        for (size_t i = 0; i < n; ++i) {
+          const auto x = Gaussian(d, rng, i % 2 ? 30.f : 1.f);
+          ScalarKernels().f32_to_f16(x.data(), reinterpret_cast<uint16_t*>(keys.data() + i * stride), d);
+        }
+        const auto q = Gaussian(d, rng);
+        std::vector<float> a(n), b(n);
+        ScalarKernels().score_f16(q.data(), keys.data(), stride, n, d, a.data());
+        k.score_f16(q.data(), keys.data(), stride, n, d, b.data());
+        for (size_t i = 0; i < n; ++i) {
+          std::vector<float> x(d);
+          ScalarKernels().f16_to_f32(reinterpret_cast<const uint16_t*>(keys.data() + i * stride), x.data(), d);
+          double terms = 0;
+          for (size_t j = 0; j < d; ++j) terms += std::fabs(q[j] * x[j]);
+          CHECK_MESSAGE(std::fabs(double(a[i]) - b[i]) <= 1e-5 * terms + 1e-30,
+                        name << " d=" << d << " n=" << n << " key " << i);
+        }
+      }
+    }
+  }
 }
 
 // Groupwise keys: n vectors encoded by the scalar reference, then every fourth key replaced by

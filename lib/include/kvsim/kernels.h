@@ -76,6 +76,9 @@ struct Kernels {
   double (*kl_div)(const float* p, const float* q, size_t n);
 
   // --- whole-vector codec kernels (the hot paths; built from the kernels above) ---
+  // out[i] = <q, key_i> for n fp16 keys of d values, `stride` bytes apart.
+  void (*score_f16)(const float* q, const uint8_t* keys, size_t stride, size_t n, size_t d,
+                    float* out);
   // Groupwise encode of d values in groups of g: per group [fp16 scale][fp16 min][codes].
   void (*encode_groupwise)(const float* x, size_t d, size_t g, uint32_t bits, uint8_t* out);
   // out[i] = sum_groups (min * qsum[group] + scale * <q_group, codes_group>), n vectors.

@@ -54,10 +54,7 @@ class Fp16Codec final : public VectorCodec {
   }
   void Score(const float* q, const uint8_t* codes, size_t stride, size_t n,
              float* out) const override {
-    const Kernels& k = ActiveKernels();
-    for (size_t i = 0; i < n; ++i) {
-      out[i] = k.dot_f16(q, reinterpret_cast<const uint16_t*>(codes + i * stride), d_);
-    }
+    ActiveKernels().score_f16(q, codes, stride, n, d_, out);
   }
   void Accumulate(const float* w, const uint8_t* codes, size_t stride, size_t n,
                   float* acc) const override {

@@ -229,6 +229,13 @@ void ScoreGroupwise(const float* q, const float* qsum, const uint8_t* codes, siz
   }
 }
 
+void ScoreF16(const float* q, const uint8_t* keys, size_t stride, size_t n, size_t d,
+              float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = DotF16(q, reinterpret_cast<const uint16_t*>(keys + i * stride), d);
+  }
+}
+
 void QuantizePlanes(const float* y, size_t n, const float* bounds, uint32_t bits,
                     uint8_t* planes) {
   uint8_t idx[4096];
@@ -270,7 +277,7 @@ const Kernels& ScalarKernels() {
                             AxpyF32,   MinMax,    Quantize,    PackNibbles, DotQ8, DotQ4,
                             AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   MatVecBatch, Fwht, Hadamard, Nearest,
                             PackPlanes, UnpackPlanes, LutDot,  LutAxpy,   Signs,   SignDot,
-                            SignAxpy,  Softmax,   KlDiv,     EncodeGroupwise, ScoreGroupwise,
+                            SignAxpy,  Softmax,   KlDiv,     ScoreF16,  EncodeGroupwise, ScoreGroupwise,
                             QuantizePlanes, ScoreTurboQuant, AccumulateTurboQuant};
   return k;
 }
