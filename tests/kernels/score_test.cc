@@ -75,6 +75,39 @@ std::vector<uint8_t> GroupwiseKeys(size_t n, size_t d, size_t g, uint32_t bits, 
   return codes;
 }
 
+// Groupwise encoding: every set writes the scalar reference's bytes (headers and codes) on
+// ordinary data and on the edges of fp16: constant groups, ranges beyond +-65504, infinities,
+// subnormal ranges, negative zero.
+TEST_CASE("encode_groupwise: every kernel set writes the scalar bytes exactly") {
+  std::mt19937_64 rng(75);
+  const float inf = std::numeric_limits<float>::infinity();
+  for (const auto& name : AvailableKernels()) {
+    const Kernels& k = *FindKernels(name);
+    for (size_t trial = 0; trial < 40; ++trial) {
+      for (auto [d, g] : {std::pair<size_t, size_t>{128, 32}, {128, 16}, {1024, 16}, {96, 32},
+                         {128, 128}, {40, 8}, {6, 2}}) {
+        auto x = Gaussian(d, rng, std::ldexp(1.f, static_cast<int>(trial % 30) - 20));
+        switch (trial % 8) {
+          case 1: std::fill(x.begin(), x.begin() + g, 0.37f); break;   // constant group
+          case 2: x[0] = 70000.f, x[1] = -1e9f; break;                // beyond fp16
+          case 3: x[g / 2] = inf, x[g / 2 + 1] = -inf; break;
+          case 4: for (auto& v : x) v *= 1e-6f; break;                // subnormal halves
+          case 5: std::fill(x.begin(), x.begin() + g, -0.f); break;
+          case 6: x[3] = 65504.f, x[4] = -65504.f; break;
+          default: break;
+        }
+        for (uint32_t bits : {8u, 4u}) {
+          const size_t bytes = (d / g) * (4 + g * bits / 8);
+          std::vector<uint8_t> a(bytes), b(bytes, 0x5a);
+          ScalarKernels().encode_groupwise(x.data(), d, g, bits, a.data());
+          k.encode_groupwise(x.data(), d, g, bits, b.data());
+          CHECK_MESSAGE(a == b, name << " trial=" << trial << " d=" << d << " g=" << g << " bits=" << bits);
+        }
+      }
+    }
+  }
+}
+
 // sum_i |q[i] decoded[i]| and sum_i |decoded[i]| of one groupwise key.
 void GroupwiseTerms(const float* q, const uint8_t* c, size_t d, size_t g, uint32_t bits,
                     double* terms, double* key_abs) {
