@@ -116,7 +116,9 @@ TEST_CASE("replaying a workload twice in a row: the second pass hits") {
                                                   {"lru-buckets:max_entries=1000000", 1},
                                                   {"belady", 16}};
   CHECK(std::size(cases) == IndexEntries().size() + 2);
-  for (const auto& [index, b] : cases) {
+  for (const auto& entry : cases) {
+    const auto& index = entry.first;  // not a structured binding: clang 14 cannot capture those
+    const auto b = entry.second;
     const auto hits = RunOne(*w, index, "inf").rows[0].hits;
     for (size_t i = 0; i < flat.size(); ++i) {
       const size_t n = flat[i].prompt.size();

@@ -84,8 +84,9 @@ TEST_CASE("encode_groupwise: every kernel set writes the scalar bytes exactly") 
   for (const auto& name : AvailableKernels()) {
     const Kernels& k = *FindKernels(name);
     for (size_t trial = 0; trial < 40; ++trial) {
-      for (auto [d, g] : {std::pair<size_t, size_t>{128, 32}, {128, 16}, {1024, 16}, {96, 32},
-                         {128, 128}, {40, 8}, {6, 2}}) {
+      for (const auto& shape : {std::pair<size_t, size_t>{128, 32}, {128, 16}, {1024, 16},
+                                {96, 32}, {128, 128}, {40, 8}, {6, 2}}) {
+        const size_t d = shape.first, g = shape.second;  // clang 14 cannot capture bindings
         auto x = Gaussian(d, rng, std::ldexp(1.f, static_cast<int>(trial % 30) - 20));
         switch (trial % 8) {
           case 1: std::fill(x.begin(), x.begin() + g, 0.37f); break;   // constant group

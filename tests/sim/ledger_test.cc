@@ -35,8 +35,10 @@ TEST_CASE("two-tier: hot tokens follow the last writer of every token (radix, bl
     auto w = testing::RandomWorkload(seed, o);
     const auto flat = testing::Flatten(*w);
     for (uint64_t tail : {0, 5, 40}) {
-      for (const auto& [strategy, block] :
+      for (const auto& entry :
            std::vector<std::pair<std::string, size_t>>{{"radix", 1}, {"block-trie:block_size=4", 4}}) {
+        const auto& strategy = entry.first;  // not a binding: clang 14 cannot capture those
+        const size_t block = entry.second;
         testing::IndexDriver d(strategy, Budget{}, TokenCost{2, 1, tail});
         for (const auto& r : flat) {
           d.Step(r.prompt, std::vector<Token>(r.sequence.begin() + static_cast<long>(r.prompt.size()),

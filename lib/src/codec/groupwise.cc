@@ -21,7 +21,7 @@ namespace {
 class GroupwiseCodec final : public VectorCodec {
  public:
   GroupwiseCodec(uint32_t bits, size_t group, size_t dim)
-      : bits_(bits), g_(group), d_(dim), max_code_((1u << bits) - 1) {}
+      : bits_(bits), g_(group), d_(dim) {}
 
   std::string name() const override { return bits_ == 8 ? "q8" : "q4"; }
   size_t dim() const override { return d_; }
@@ -73,7 +73,6 @@ class GroupwiseCodec final : public VectorCodec {
 
   uint32_t bits_;
   size_t g_, d_;
-  uint32_t max_code_;
 };
 
 }  // namespace
