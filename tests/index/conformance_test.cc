@@ -19,9 +19,9 @@ RunResult RunOne(const Workload& w, const std::string& strategy, const std::stri
 std::vector<std::string> AllIndexes() {
   std::vector<std::string> v;
   for (const auto& e : IndexEntries()) v.push_back(e.name);
-  v.push_back("block-trie:block_size=1");
-  v.push_back("block-trie:block_size=3");
-  v.push_back("lru-buckets:max_entries=1");
+  for (const char* extra : {"block-trie:block_size=1", "block-trie:block_size=3", "lru-buckets:max_entries=1"}) {
+    v.emplace_back(extra);
+  }
   return v;
 }
 
