@@ -1,6 +1,6 @@
 // `kvsim attention`: attention error of codecs at chosen context lengths, without a workload.
 #include <chrono>
-#include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "kvsim/attention.h"
@@ -8,9 +8,11 @@
 #include "kvsim/error.h"
 #include "kvsim/generator.h"
 #include "kvsim/kernels.h"
+#include "kvsim/output_files.h"
 #include "kvsim/report.h"
 #include "kvsim/strategy.h"
 #include "report/text_table.h"
+#include "run_args.h"
 
 namespace kvsim::cli {
 namespace {
@@ -24,6 +26,8 @@ struct AttentionArgs {
 
 
 void Attention(const AttentionArgs& a) {
+  OutputFiles files(KvDumpFiles(a.kv_dump));
+  files.Declare("--json", a.json);
   if (!a.kernels.empty()) ForceKernels(a.kernels);
   std::vector<std::string> specs = a.codecs.empty()
       ? std::vector<std::string>{"fp16", "q8", "q4", "two-tier", "turboquant:key_bits=3,value_bits=3",
@@ -120,13 +124,16 @@ void Attention(const AttentionArgs& a) {
     }
   }
   doc["results"] = results;
-  if (!a.json.empty()) WriteFileAtomically(a.json, doc.dump(2) + "\n");
-  std::cout << source->name() << " KV, d = " << d << ", " << a.heads << " heads x " << a.queries
+  if (!a.json.empty()) files.Set(a.json, doc.dump(2) + "\n");
+  std::ostringstream out;
+  out << source->name() << " KV, d = " << d << ", " << a.heads << " heads x " << a.queries
             << " queries per context, kernels " << ActiveKernels().name << "\n\n";
-  t.Print(std::cout);
-  std::cout << "\nrel-L2: ||o~ - o|| / ||o|| of the attention output. top-8: share of the 8 largest "
+  t.Print(out);
+  out << "\nrel-L2: ||o~ - o|| / ||o|| of the attention output. top-8: share of the 8 largest "
                "exact weights among the\n8 largest estimated. KL: KL(p || p~) of the weights. "
                "entropy: of the exact weights, in nats.\n";
+  files.Print(out.str());
+  files.Commit();
 }
 
 }  // namespace
@@ -144,7 +151,7 @@ void AddAttentionCommand(CLI::App& app) {
   cmd->add_option("--kv-heads", a->kv_heads, "Synthetic KV: KV heads")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
   cmd->add_option("--kv-dump", a->kv_dump, "Directory with keys.npy, values.npy, queries.npy");
-  cmd->add_option("--json", a->json, "Also write the results as JSON");
+  cmd->add_option("--json", a->json, "Also write the results as JSON (- for standard output)");
   cmd->add_option("--kernels", a->kernels, "Force a kernel set: scalar, sse4, avx2, avx512, avx512icl");
   cmd->footer(
       "Examples:\n"

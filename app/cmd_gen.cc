@@ -1,17 +1,29 @@
 // `kvsim gen`: write a synthetic multi-turn chat workload.
-#include <iostream>
-
 #include "commands.h"
 #include "kvsim/generator.h"
-#include "kvsim/report.h"
+#include "kvsim/output_files.h"
 
 namespace kvsim::cli {
+namespace {
+
+// The CSV files that `csv:PATH:COLUMN` distributions read: the output may not overwrite them.
+std::vector<std::string> DistributionFiles(const GeneratorOptions& o) {
+  std::vector<std::string> files;
+  for (const std::string* d : {&o.turns, &o.system_length, &o.user_length, &o.assistant_length,
+                               &o.think_time}) {
+    const size_t colon = d->rfind(':');
+    if (d->rfind("csv:", 0) == 0 && colon > 4) files.push_back(d->substr(4, colon - 4));
+  }
+  return files;
+}
+
+}  // namespace
 
 void AddGenCommand(CLI::App& app) {
   auto o = std::make_shared<GeneratorOptions>();
   auto out = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("gen", "Generate a synthetic multi-turn chat workload");
-  cmd->add_option("-o,--output", *out, "Output file (default: standard output)");
+  cmd->add_option("-o,--output", *out, "Output file (default, or -: standard output)");
   cmd->add_option("--name", o->name, "Workload name")->capture_default_str();
   cmd->add_option("--sessions", o->sessions, "Number of sessions")->capture_default_str();
   cmd->add_option("--arrival", o->arrival,
@@ -42,18 +54,17 @@ void AddGenCommand(CLI::App& app) {
       "  kvsim gen --user-length csv:AzureLLMInferenceTrace_conv.csv:ContextTokens \\\n"
       "      --assistant-length csv:AzureLLMInferenceTrace_conv.csv:GeneratedTokens -o azure.json");
   cmd->callback([o, out] {
+    const std::string path = out->empty() ? "-" : *out;
+    OutputFiles files(DistributionFiles(*o));
+    files.Declare("--output", path);
     std::string command;
     for (const auto& a : CommandLine()) {
       if (!command.empty()) command += ' ';
       command += a;
     }
     o->command = command;
-    const std::string text = GenerateChatWorkload(*o);
-    if (out->empty()) {
-      std::cout << text;
-    } else {
-      WriteFileAtomically(*out, text);
-    }
+    files.Set(path, GenerateChatWorkload(*o));
+    files.Commit();
   });
 }
 

@@ -1,9 +1,10 @@
 // `kvsim inspect`: what a workload holds and the most any cache could reuse from it.
-#include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "kvsim/budget.h"
 #include "kvsim/error.h"
+#include "kvsim/output_files.h"
 #include "kvsim/report.h"
 #include "kvsim/stats.h"
 #include "kvsim/workload.h"
@@ -25,6 +26,8 @@ std::vector<std::string> Row(const std::string& name, const Distribution& d) {
 }
 
 void Inspect(const InspectArgs& a) {
+  OutputFiles files({a.workload});
+  files.Declare("--json", a.json);
   const auto w = LoadWorkload(a.workload, MakeLoadOptions(a.load));
   const WorkloadStats s = ComputeStats(*w, !a.no_cache_output);
   const WorkloadInfo& info = w->info();
@@ -32,9 +35,10 @@ void Inspect(const InspectArgs& a) {
     nlohmann::ordered_json doc;
     doc["workload"] = {{"name", info.name}, {"path", info.path}, {"format", info.format}};
     doc["stats"] = StatsToJson(s);
-    WriteFileAtomically(a.json, doc.dump(2) + "\n");
+    files.Set(a.json, doc.dump(2) + "\n");
   }
-  std::cout << "workload        " << info.name << " (" << info.format << ", " << info.path << ")\n"
+  std::ostringstream out;
+  out << "workload        " << info.name << " (" << info.format << ", " << info.path << ")\n"
             << "requests        " << s.requests << " over " << Fixed(s.duration_s, 1) << " s\n"
             << "sessions        " << s.sessions << "\n"
             << "prompt tokens   " << s.prompt_tokens << "\n"
@@ -46,7 +50,9 @@ void Inspect(const InspectArgs& a) {
   t.Add(Row("prompt tokens", s.prompt_len));
   t.Add(Row("output tokens", s.output_len));
   if (s.sessions > 0) t.Add(Row("turns/session", s.turns_per_session));
-  t.Print(std::cout);
+  t.Print(out);
+  files.Print(out.str());
+  files.Commit();
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // `kvsim run`: replay one workload through strategies x budgets; print the table, write JSON.
-#include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "kvsim/kernels.h"
+#include "kvsim/output_files.h"
 #include "kvsim/report.h"
 #include "run_args.h"
 
@@ -10,6 +11,9 @@ namespace kvsim::cli {
 namespace {
 
 void Run(const RunArgs& a) {
+  OutputFiles files(RunInputs(a));
+  files.Declare("--json", a.json);
+  CheckQuiet(a.quiet, !a.json.empty());
   RunPlan plan = MakeRunPlan(a);
   RunResult run;
   {
@@ -21,10 +25,14 @@ void Run(const RunArgs& a) {
   ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
   RunContext context{ActiveKernels().name, CommandLine()};
   if (!a.json.empty()) {
-    WriteFileAtomically(a.json,
-                        RunToJson(plan.workload->info(), run, plan.options, context).dump(2) + "\n");
+    files.Set(a.json, RunToJson(plan.workload->info(), run, plan.options, context).dump(2) + "\n");
   }
-  if (!a.quiet) PrintRunTable(std::cout, plan.workload->info(), run, plan.options, a.verbose);
+  if (!a.quiet) {
+    std::ostringstream table;
+    PrintRunTable(table, plan.workload->info(), run, plan.options, a.verbose);
+    files.Print(table.str());
+  }
+  files.Commit();
 }
 
 }  // namespace
@@ -37,10 +45,13 @@ void AddRunCommand(CLI::App& app) {
       "Examples:\n"
       "  kvsim run workloads/support_chat.json\n"
       "  kvsim run workloads/support_chat.json --budget inf,25% --json r.json\n"
+      "  kvsim run workloads/support_chat.json --json - | jq .results   # the table goes to stderr\n"
       "  kvsim run workloads/support_chat.json --strategy radix,block-trie:block_size=32 \\\n"
       "      --budget 10%,25%,50% --model llama-3-70b\n"
       "  kvsim run workloads/support_chat.json --strategy radix,two-tier,turboquant --budget 25%\n"
       "  kvsim run workloads/mooncake/conversation_trace.jsonl --strategy radix --budget inf\n"
+      "Output files: - is standard output; FIFOs and devices are written in place, links are\n"
+      "followed, regular files are replaced atomically; nothing is written on error.\n"
       "Exit codes: 0 success, 2 bad usage or bad input (nothing is written on error).");
   cmd->callback([args] { Run(*args); });
 }

@@ -1,9 +1,10 @@
 // `kvsim sweep`: every strategy x budget point in parallel; JSON, CSV and a report.
-#include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "kvsim/error.h"
 #include "kvsim/kernels.h"
+#include "kvsim/output_files.h"
 #include "kvsim/plan_report.h"
 #include "kvsim/report.h"
 #include "kvsim/stats.h"
@@ -20,15 +21,17 @@ struct SweepArgs {
 };
 
 void DoSweep(const SweepArgs& a) {
+  OutputFiles files(RunInputs(a.run));
+  files.Declare("--json", a.run.json);
+  files.Declare("--csv", a.csv);
+  if (!a.report.empty()) CheckReportPath("--report", a.report);
+  files.Declare("--report", a.report);
+  CheckQuiet(a.run.quiet, !a.run.json.empty() || !a.csv.empty() || !a.report.empty());
   RunPlan plan = MakeRunPlan(a.run);
   SweepOptions sweep;
   sweep.shard = Shard::Parse(a.shard);
   if (a.jobs < 0 || a.jobs > 1024) throw Error("--jobs must be in 0..1024");
   sweep.jobs = static_cast<size_t>(a.jobs);
-  if (!a.report.empty() && a.report.find(".html") == std::string::npos &&
-      a.report.find(".md") == std::string::npos) {
-    throw Error("--report '" + a.report + "': the file name must end in .html or .md");
-  }
   // The statistics pass replays unbounded radix anyway: its working set serves every point.
   const WorkloadStats stats = ComputeStats(*plan.workload, plan.options.cache_output);
   plan.options.working_set_tokens = stats.working_set_tokens;
@@ -51,10 +54,13 @@ void DoSweep(const SweepArgs& a) {
                   {"budgets", budgets}};
   doc["workload_stats"] = StatsToJson(stats);
   doc["command"] = CommandLine();
-  if (!a.run.json.empty()) WriteFileAtomically(a.run.json, doc.dump(2) + "\n");
-  if (!a.csv.empty()) WriteFileAtomically(a.csv, RunToCsv(doc));
-  if (!a.report.empty()) WriteReport(doc, a.report);
-  if (!a.run.quiet) PrintRunTable(std::cout, plan.workload->info(), run, plan.options, a.run.verbose);
+  SetSweepOutputs(doc, a.run.json, a.csv, a.report, &files);
+  if (!a.run.quiet) {
+    std::ostringstream table;
+    PrintRunTable(table, plan.workload->info(), run, plan.options, a.run.verbose);
+    files.Print(table.str());
+  }
+  ListWritten(files.Commit());
 }
 
 }  // namespace
@@ -65,7 +71,9 @@ void AddSweepCommand(CLI::App& app) {
       "sweep", "Run every strategy x budget point in parallel; JSON, CSV and an HTML/Markdown report");
   AddRunOptions(cmd, &a->run);
   cmd->add_option("--csv", a->csv, "Write one CSV line per point");
-  cmd->add_option("--report", a->report, "Write a report: FILE.html (self-contained) or FILE.md");
+  cmd->add_option("--report", a->report,
+                  "Write a report: FILE.html (self-contained), FILE.md (charts as FILE-*.svg), or - "
+                  "(HTML on standard output)");
   cmd->add_option("-j,--jobs", a->jobs, "Worker threads (default: one per core)");
   cmd->add_option("--shard", a->shard,
                   "Run only shard i of n (points with point % n == i); join with `kvsim merge`")

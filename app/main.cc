@@ -2,7 +2,10 @@
 // subcommands together and maps failures to exit codes (0 ok, 1 regression, 2 bad input/usage,
 // 70 internal error (a bug), 130 stopped by SIGINT). A first Ctrl-C asks the run to stop cleanly (no output file is
 // left); a second one ends the process at once.
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "commands.h"
@@ -35,6 +38,15 @@ extern "C" void OnInterrupt(int) {
 }
 }  // namespace
 
+// Text printed straight to standard output (tables, listings) is only known to have arrived once
+// it is flushed: `kvsim run ... > /dev/full` must not exit 0.
+static int CheckStdout(int code) {
+  std::cout.flush();
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout) && std::cout) return code;
+  std::cerr << "kvsim: error: cannot write to standard output: " << std::strerror(errno) << "\n";
+  return code == 0 ? 2 : code;
+}
+
 int main(int argc, char** argv) {
   std::signal(SIGINT, OnInterrupt);
   for (int i = 0; i < argc; ++i) kvsim::cli::g_command.emplace_back(argv[i]);
@@ -54,8 +66,11 @@ int main(int argc, char** argv) {
       "  kvsim compare results/support_chat.json current.json\n"
       "  kvsim strategies\n"
       "Run `kvsim COMMAND --help` for the options of each command.\n"
-      "Exit codes: 0 success, 1 a regression found by compare, 2 bad input or usage (the message\n"
-      "names the file, line or field), 70 internal error, 130 interrupted (Ctrl-C; no output).");
+      "Output files: - is standard output; FIFOs and devices are written in place, links are\n"
+      "followed, regular files are replaced atomically; an output may not name an input.\n"
+      "Exit codes: 0 success, 1 a regression found by compare, 2 bad input or usage, or an output\n"
+      "that cannot be written (the message names the file, line, field or option), 70 internal\n"
+      "error, 130 interrupted (Ctrl-C; no output).");
   kvsim::cli::AddRunCommand(app);
   kvsim::cli::AddInspectCommand(app);
   kvsim::cli::AddGenCommand(app);
@@ -78,7 +93,7 @@ int main(int argc, char** argv) {
     std::cerr << "kvsim: interrupted; no output written\n";
     return 130;
   } catch (const kvsim::cli::ExitWith& e) {
-    return e.code;
+    return CheckStdout(e.code);
   } catch (const kvsim::Error& e) {
     std::cerr << "kvsim: error: " << e.what() << "\n";
     return 2;
@@ -90,5 +105,5 @@ int main(int argc, char** argv) {
               << " (please report it with the command line and input)\n";
     return 70;
   }
-  return 0;
+  return CheckStdout(0);
 }

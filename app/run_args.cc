@@ -10,6 +10,8 @@
 #include "kvsim/error.h"
 #include "kvsim/kernels.h"
 #include "kvsim/model.h"
+#include "kvsim/plan_report.h"
+#include "kvsim/sweep.h"
 #include "kvsim/strategy.h"
 
 namespace kvsim::cli {
@@ -145,6 +147,44 @@ RunPlan MakeRunPlan(const RunArgs& a) {
   }
   plan.workload = LoadWorkload(a.workload, MakeLoadOptions(a.load));
   return plan;
+}
+
+std::vector<std::string> KvDumpFiles(const std::string& dir) {
+  if (dir.empty()) return {};
+  return {dir + "/keys.npy", dir + "/values.npy", dir + "/queries.npy"};
+}
+
+std::vector<std::string> RunInputs(const RunArgs& a) {
+  std::vector<std::string> inputs = KvDumpFiles(a.kv_dump);
+  inputs.insert(inputs.begin(), a.workload);
+  return inputs;
+}
+
+void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,
+                     const std::string& csv, const std::string& report, OutputFiles* files) {
+  if (!json.empty()) files->Set(json, doc.dump(2) + "\n");
+  if (!csv.empty()) files->Set(csv, RunToCsv(doc));
+  if (report.empty()) return;
+  for (auto& f : RenderReport(doc, report)) {
+    if (f.path == report) {
+      files->Set(report, std::move(f.text));
+    } else {
+      files->Add("--report", f.path, std::move(f.text));
+    }
+  }
+}
+
+void ListWritten(const std::vector<std::string>& paths) {
+  if (paths.empty()) return;
+  std::string line = "wrote";
+  for (const auto& p : paths) line += " " + p;
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+void CheckQuiet(bool quiet, bool writes_output) {
+  if (quiet && !writes_output) {
+    throw Error("-q: nothing would be written; give an output file (--json FILE) or drop -q");
+  }
 }
 
 Progress::Progress(std::string what)

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "kvsim/output_files.h"
 #include "kvsim/probe.h"
 #include "kvsim/replay.h"
 #include "kvsim/workload.h"
@@ -54,6 +57,23 @@ struct RunPlan {
   ProbeOptions probe;
 };
 RunPlan MakeRunPlan(const RunArgs& args);
+
+// The files a run reads (the workload, and the .npy files of --kv-dump): no output may name one.
+std::vector<std::string> RunInputs(const RunArgs& args);
+
+// The three files of a --kv-dump directory.
+std::vector<std::string> KvDumpFiles(const std::string& dir);
+
+// Sets the outputs a sweep or merge writes (each may be empty: not asked for); the report's
+// chart files are added beside it.
+void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,
+                     const std::string& csv, const std::string& report, OutputFiles* files);
+
+// Tells on standard error which files a command wrote.
+void ListWritten(const std::vector<std::string>& paths);
+
+// `-q` only makes sense when something is written: refuses it otherwise.
+void CheckQuiet(bool quiet, bool writes_output);
 
 // Progress on stderr, only when it is a terminal and the work has run for a second. The
 // destructor clears the line.

@@ -17,34 +17,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/kvsim_cli.h"
 #include "support/temp_dir.h"
 
 namespace kvsim {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr
-};
-
-Result Kvsim(const std::string& args) {
-  const std::string cmd = std::string("cd '") + KVSIM_SOURCE_DIR + "' && '" + KVSIM_BINARY +
-                          "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Result = testing::CliResult;
+using testing::Slurp;
+Result Kvsim(const std::string& args) { return testing::RunKvsim(args); }
 
 const char* kDefault = "workloads/support_chat.json";
 

@@ -4,7 +4,7 @@
 // Long loops (the replay, sweep workers, the probe, `kvsim attention`, trace validation, the
 // generator) call ThrowIfStopped() between units of work, which throws Interrupted; the CLI
 // maps that to exit code 130. Output files are written only after the work is done, through
-// WriteFileAtomically, which also checks before it renames: a stopped run leaves no file behind.
+// OutputFiles::Commit, which also checks before it renames: a stopped run leaves no file behind.
 #pragma once
 
 #include <atomic>

@@ -26,7 +26,17 @@ std::string HtmlReport(const nlohmann::ordered_json& doc);
 // `chart_prefix` is prepended to each chart's file name ("report-" -> "report-hit_rate.svg").
 std::string MarkdownReport(const nlohmann::ordered_json& doc, const std::string& chart_prefix);
 
-// Writes FILE.html, or FILE.md plus its SVG charts, atomically. Throws Error.
-void WriteReport(const nlohmann::ordered_json& doc, const std::string& path);
+// Checks a report path before any work: FILE.html (or .htm), FILE.md, or "-" (HTML on standard
+// output). Throws Error naming `option`.
+void CheckReportPath(const std::string& option, const std::string& path);
+
+struct ReportFile {
+  std::string path, text;
+};
+
+// The files of the report at `path`: the HTML file, or the Markdown file with its SVG charts
+// beside it (path "FILE.md" -> "FILE-hit_rate.svg", ...). The report file itself comes last.
+// REQUIRES: CheckReportPath(path) passed.
+std::vector<ReportFile> RenderReport(const nlohmann::ordered_json& doc, const std::string& path);
 
 }  // namespace kvsim

@@ -23,10 +23,6 @@ nlohmann::ordered_json RunToJson(const WorkloadInfo& info, const RunResult& run,
 void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
                    const RunOptions& options, bool verbose);
 
-// Writes `text` to `path` atomically (temporary file in the same directory, then rename), so a
-// failure never leaves a half-written file. Throws Error.
-void WriteFileAtomically(const std::string& path, const std::string& text);
-
 std::string KvsimVersion();
 
 // Checks that `doc` has the shape of kvsim's run JSON (with a "sweep" object when `sweep`):

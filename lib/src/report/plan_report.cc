@@ -229,20 +229,29 @@ std::string MarkdownReport(const ojson& doc, const std::string& chart_prefix) {
   return m;
 }
 
-void WriteReport(const ojson& doc, const std::string& path) {
-  auto ends = [&](const std::string& s) {
-    return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
-  };
-  if (ends(".html") || ends(".htm")) {
-    WriteFileAtomically(path, HtmlReport(doc));
-  } else if (ends(".md")) {
-    const std::string stem = path.substr(0, path.size() - 3);
-    const std::string base = stem.substr(stem.find_last_of('/') + 1);
-    for (const auto& c : ReportCharts(doc)) WriteFileAtomically(stem + "-" + c.name + ".svg", c.svg);
-    WriteFileAtomically(path, MarkdownReport(doc, base + "-"));
-  } else {
-    throw Error("--report '" + path + "': the file name must end in .html or .md");
+namespace {
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool IsHtmlPath(const std::string& path) {
+  return path == "-" || EndsWith(path, ".html") || EndsWith(path, ".htm");
+}
+}  // namespace
+
+void CheckReportPath(const std::string& option, const std::string& path) {
+  if (!IsHtmlPath(path) && !EndsWith(path, ".md")) {
+    throw Error(option + " '" + path + "': the file name must end in .html or .md (or be - for HTML on standard output)");
   }
+}
+
+std::vector<ReportFile> RenderReport(const ojson& doc, const std::string& path) {
+  if (IsHtmlPath(path)) return {{path, HtmlReport(doc)}};
+  const std::string stem = path.substr(0, path.size() - 3);
+  const std::string base = stem.substr(stem.find_last_of('/') + 1);
+  std::vector<ReportFile> files;
+  for (const auto& c : ReportCharts(doc)) files.push_back({stem + "-" + c.name + ".svg", c.svg});
+  files.push_back({path, MarkdownReport(doc, base + "-")});
+  return files;
 }
 
 }  // namespace kvsim

@@ -211,32 +211,4 @@ void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult&
   }
 }
 
-void WriteFileAtomically(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path tmp = target.parent_path() /
-                       ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot write (does the directory exist?)");
-    out << text;
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(tmp);
-      throw Error(path + ": write failed");
-    }
-  }
-  std::error_code ec;
-  if (StopRequested()) {  // stopped while writing: leave nothing behind
-    fs::remove(tmp, ec);
-    throw Interrupted();
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp);
-    throw Error(path + ": cannot write: " + ec.message());
-  }
-}
-
 }  // namespace kvsim
