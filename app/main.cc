@@ -6,12 +6,15 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <sstream>
 #include <iostream>
 
 #include "commands.h"
 #include "kvsim/cancel.h"
 #include "kvsim/error.h"
 #include "kvsim/input_limits.h"
+#include "kvsim/report.h"
+#include "kvsim/suggest.h"
 
 namespace kvsim::cli {
 namespace {
@@ -38,6 +41,81 @@ extern "C" void OnInterrupt(int) {
 }
 }  // namespace
 
+// CLI11's messages, in kvsim's form: "kvsim: error: ..." and, for a value of the wrong type,
+// what was expected ("--seed: expected an integer, got 'abc'").
+std::string Expected(const CLI::App* app, const std::string& flag) {
+  std::vector<const CLI::App*> apps{app};
+  for (const CLI::App* sub : app->get_subcommands()) apps.push_back(sub);
+  for (auto it = apps.rbegin(); it != apps.rend(); ++it) {
+    const CLI::Option* opt = (*it)->get_option_no_throw(flag);
+    if (opt == nullptr) continue;
+    const std::string type = opt->get_type_name();
+    if (type == "INT") return "an integer";
+    if (type == "UINT") return "a non-negative integer";
+    if (type == "FLOAT") return "a number";
+    return type;
+  }
+  return "a value of another type";
+}
+
+// The long option names of the command being parsed, for suggestions.
+std::vector<std::string> OptionNames(const CLI::App* app) {
+  std::vector<std::string> names;
+  const CLI::App* cmd = app->get_subcommands().empty() ? app : app->get_subcommands().back();
+  for (const CLI::Option* opt : cmd->get_options()) {
+    for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+  }
+  return names;
+}
+
+std::string Rephrase(const CLI::App* app, std::string msg) {
+  const std::string conv = "Could not convert: ";
+  if (msg.rfind(conv, 0) == 0) {
+    const std::string rest = msg.substr(conv.size());
+    const size_t eq = rest.find(" = ");
+    if (eq == std::string::npos) return msg;
+    const std::string flag = rest.substr(0, eq);
+    return flag + ": expected " + Expected(app, flag) + ", got '" + rest.substr(eq + 3) + "'";
+  }
+  for (const std::string extra : {"The following argument was not expected: ",
+                                   "The following arguments were not expected: "}) {
+    if (msg.rfind(extra, 0) != 0) continue;
+    std::istringstream args(msg.substr(extra.size()));
+    std::string out, arg;
+    while (args >> arg) {
+      const std::string near = arg.rfind("--", 0) == 0 ? kvsim::DidYouMean(arg, OptionNames(app)) : "";
+      out += (out.empty() ? "" : "; ") + ("unexpected argument '" + arg + "'" + near);
+    }
+    return out;
+  }
+  const size_t required = msg.find(": 1 required ");
+  if (required != std::string::npos && msg.size() > 8 && msg.compare(msg.size() - 8, 8, " missing") == 0) {
+    return msg.substr(0, required) + ": expected a value after it";
+  }
+  return msg;
+}
+
+std::string FailureMessage(const CLI::App* app, const CLI::Error& e) {
+  const std::string msg = Rephrase(app, e.what());
+  std::string help = "kvsim --help";
+  for (const CLI::App* sub : app->get_subcommands()) help = "kvsim " + sub->get_name() + " --help";
+  return "kvsim: error: " + msg + "\nRun `" + help + "` for the options.\n";
+}
+
+// "kvsim frobnicate": CLI11 would only say that a subcommand is required.
+void CheckCommandName(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return;
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == argv[1]) return;
+    names.push_back(sub->get_name());
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw kvsim::Error("unknown command '" + std::string(argv[1]) + "'" +
+                     kvsim::DidYouMean(argv[1], names) + " (commands: " + list + ")");
+}
+
 // Text printed straight to standard output (tables, listings) is only known to have arrived once
 // it is flushed: `kvsim run ... > /dev/full` must not exit 0.
 static int CheckStdout(int code) {
@@ -57,6 +135,8 @@ int main(int argc, char** argv) {
       "saved, memory, compression and attention error.",
       "kvsim"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "kvsim " + kvsim::KvsimVersion());
+  app.failure_message(FailureMessage);
   app.footer(
       "Examples:\n"
       "  kvsim run workloads/support_chat.json\n"
@@ -81,10 +161,13 @@ int main(int argc, char** argv) {
   kvsim::cli::AddMergeCommand(app);
   kvsim::cli::AddCompareCommand(app);
   try {
+    CheckCommandName(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

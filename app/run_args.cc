@@ -29,6 +29,23 @@ size_t InRange(int64_t v, const char* flag, int64_t max) {
   return static_cast<size_t>(v);
 }
 
+// --layers, --kv-heads, --head-dim replace the profile's values; a value given is never ignored.
+void OverrideModel(const RunArgs& a, ModelProfile* model) {
+  const auto set = [&](const std::optional<int64_t>& v, const char* flag, uint32_t max,
+                       uint32_t* field) {
+    if (!v) return;
+    if (*v < 1 || *v > max) {
+      throw Error(std::string(flag) + " must be in 1.." + std::to_string(max) + ", got " +
+                  std::to_string(*v));
+    }
+    *field = static_cast<uint32_t>(*v);
+    model->name = "custom";
+  };
+  set(a.layers, "--layers", 4096, &model->layers);
+  set(a.kv_heads, "--kv-heads", 4096, &model->kv_heads);
+  set(a.head_dim, "--head-dim", 1024, &model->head_dim);
+}
+
 }  // namespace
 
 void AddLoadOptions(CLI::App* cmd, LoadArgs* args) {
@@ -113,18 +130,14 @@ RunPlan MakeRunPlan(const RunArgs& a) {
   RunPlan plan;
   RunOptions& options = plan.options;
   options.model = FindModel(a.model);
-  if (a.layers || a.kv_heads || a.head_dim) {
-    if (a.layers < 0 || a.kv_heads < 0 || a.head_dim < 0) {
-      throw Error("--layers, --kv-heads and --head-dim must be positive");
-    }
-    if (a.layers) options.model.layers = static_cast<uint32_t>(std::min<int64_t>(a.layers, 1 << 20));
-    if (a.kv_heads) options.model.kv_heads = static_cast<uint32_t>(std::min<int64_t>(a.kv_heads, 1 << 20));
-    if (a.head_dim) options.model.head_dim = static_cast<uint32_t>(std::min<int64_t>(a.head_dim, 1 << 20));
-    options.model.name = "custom";
-  }
+  OverrideModel(a, &options.model);
   ValidateModel(options.model);
-  if (!(a.prefill_tps >= 0) || a.prefill_tps > 1e12) throw Error("--prefill-tps must be positive");
-  options.prefill_tokens_per_second = a.prefill_tps;
+  if (a.prefill_tps && !(*a.prefill_tps > 0 && *a.prefill_tps <= 1e12)) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", *a.prefill_tps);
+    throw Error(std::string("--prefill-tps must be a positive number of tokens/s (at most 1e12), got ") + got);
+  }
+  options.prefill_tokens_per_second = a.prefill_tps.value_or(0);  // 0: the profile's
   options.seed = static_cast<uint64_t>(a.seed);
   options.cache_output = !a.no_cache_output;
   plan.strategies = ParseStrategyList(a.strategies);

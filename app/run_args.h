@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,8 @@ struct RunArgs {
   std::vector<std::string> strategies;
   std::vector<std::string> budgets;
   std::string model = "llama-3-8b";
-  int64_t layers = 0, kv_heads = 0, head_dim = 0;
-  double prefill_tps = 0;
+  std::optional<int64_t> layers, kv_heads, head_dim;  // override the profile when given
+  std::optional<double> prefill_tps;
   std::string json;
   int64_t seed = 42;
   LoadArgs load;

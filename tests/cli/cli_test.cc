@@ -111,6 +111,43 @@ TEST_CASE("bad input: exit code 2, a clear message, no output file") {
   CHECK(!std::filesystem::exists(json));
 }
 
+TEST_CASE("values that would be ignored or wrapped are refused; parser errors say what was expected") {
+  const std::string run = std::string("run ") + kDefault + " --strategy radix --probe-requests 0 ";
+  Result r = Kvsim(run + "--layers 0");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("kvsim: error: --layers must be in 1..4096, got 0") != std::string::npos);
+  r = Kvsim(run + "--prefill-tps 0");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("--prefill-tps must be a positive number of tokens/s") != std::string::npos);
+  r = Kvsim("gen --sessions -5");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("--sessions must be in 1..10000000, got -5") != std::string::npos);
+  r = Kvsim(run + "--seed abc");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("kvsim: error: --seed: expected an integer, got 'abc'") != std::string::npos);
+  r = Kvsim(run + "--bugdet 5%");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("kvsim: error: unexpected argument '5%'; unexpected argument '--bugdet' (did you "
+                   "mean '--budget'?)") != std::string::npos);
+  r = Kvsim("swep");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("unknown command 'swep' (did you mean 'sweep'?)") != std::string::npos);
+  r = Kvsim("run .");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("kvsim: error: .: is a directory") != std::string::npos);
+  r = Kvsim("--version");
+  CHECK(r.code == 0);
+  CHECK(r.out.rfind("kvsim ", 0) == 0);
+}
+
+TEST_CASE("decimal byte budgets are shown with their binary size") {
+  const Result r = Kvsim(std::string("run ") + kDefault +
+                         " --strategy radix --probe-requests 0 --budget 10GB,10GiB");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("10GB (9.31 GiB)") != std::string::npos);
+  CHECK(r.out.find("10GiB (") == std::string::npos);
+}
+
 TEST_CASE("help and strategies") {
   Result r = Kvsim("--help");
   CHECK(r.code == 0);

@@ -43,8 +43,41 @@ TEST_CASE("bad budgets say what is expected") {
         "budget '0tok': a budget must be positive (use inf for no limit)");
   CHECK(ErrorOf([] { ParseBudget("150%"); }) ==
         "budget '150%': a percentage must be above 0% and at most 100%");
-  CHECK(ErrorOf([] { ParseBudget("99999999999TB"); }) == "budget '99999999999TB': too large");
+  CHECK(ErrorOf([] { ParseBudget("99999999999TB"); }) == "budget '99999999999TB': too large (at most 1EiB)");
   CHECK(ErrorOf([] { ParseBudget("lots"); }).rfind("budget 'lots': expected inf, tokens", 0) == 0);
+}
+
+TEST_CASE("budgets beyond any cache say too large; exponents and any case of inf are read") {
+  CHECK(ErrorOf([] { ParseBudget("1e30tok"); }) == "budget '1e30tok': too large (at most 100Gtok)");
+  CHECK(ErrorOf([] { ParseBudget("1Ttok"); }) == "budget '1Ttok': too large (at most 100Gtok)");
+  CHECK(ErrorOf([] { ParseBudget("16EiB"); }) == "budget '16EiB': too large (at most 1EiB)");
+  CHECK(ErrorOf([] { ParseBudget("123456789012345678901234567890tok"); })
+            .find("too large") != std::string::npos);
+  CHECK(ParseBudget("100Gtok").value == 100000000000ull);
+  CHECK(ParseBudget("1EiB").value == 1ull << 60);
+  CHECK(ParseBudget("1e5tok").value == 100000);
+  CHECK(ParseBudget("2.5E3tok").value == 2500);
+  CHECK(ParseBudget("1.5e-3GiB").value == 1610612);  // 1.5e-3 x 2^30 = 1610612.736, floored
+  CHECK(ErrorOf([] { ParseBudget("1e-30tok"); }) ==
+        "budget '1e-30tok': a budget must be positive (use inf for no limit)");
+  for (const char* inf : {"inf", "INF", "Inf", "unlimited", "UNLIMITED"}) {
+    CHECK_MESSAGE(ParseBudget(inf).kind == BudgetSpec::Kind::kInf, inf);
+  }
+  CHECK(ParseBudgetRange("1e5tok..1e6tok:3").back().value == 1000000);
+}
+
+TEST_CASE("lists take spaces after commas; near-miss names get a suggestion") {
+  const auto list = ParseStrategyList({"radix, block-trie:block_size=8 , lru-buckets"});
+  REQUIRE(list.size() == 3);
+  CHECK(list[1].index_options.Int("block_size") == 8);
+  CHECK(ParseBudgetList({"10%, 20%"}).size() == 2);
+  CHECK(ErrorOf([] { ParseStrategy("radx"); }).find("unknown strategy or index 'radx' (did you mean 'radix'?)") !=
+        std::string::npos);
+  CHECK(ErrorOf([] { ParseStrategy("radix+turboqant"); }).find("(did you mean 'turboquant'?)") !=
+        std::string::npos);
+  CHECK(ErrorOf([] { ParseStrategy("block-trie:block_sise=4"); })
+            .find("unknown option 'block_sise' (did you mean 'block_size'?)") != std::string::npos);
+  CHECK(ErrorOf([] { ParseStrategy("nonsense"); }).find("did you mean") == std::string::npos);
 }
 
 TEST_CASE("strategy strings resolve index, codec and every option") {

@@ -121,7 +121,7 @@ TEST_CASE("bad input names the file and the JSON path") {
   CHECK(ErrorOf(One(R"({"role":"user","length":3,"delay":-1})")) ==
         "w.json: sessions[0].messages[0].delay: expected a non-negative number of seconds, got -1");
   CHECK(ErrorOf(One(R"({"role":"user","length":3,"lenght":3})")) ==
-        "w.json: sessions[0].messages[0].lenght: unknown field (expected one of: role, tokens, "
+        "w.json: sessions[0].messages[0].lenght: unknown field (did you mean 'length'?) (expected one of: role, tokens, "
         "text, length, shared, delay)");
   CHECK(ErrorOf(One(R"(5)")) == "w.json: sessions[0].messages[0]: expected an object, got 5");
   CHECK(ErrorOf(R"({"format":"kvsim-chat/1","sessions":[{"start":"x","messages":[]}]})") ==

@@ -115,7 +115,7 @@ TEST_CASE("bad generator options name the flag") {
   GeneratorOptions o;
   o.turns = "uniform:5..2";
   CHECK_THROWS_WITH_AS(GenerateChatWorkload(o),
-                       "--turns 'uniform:5..2': expected uniform:A..B with 0 <= A <= B", Error);
+                       "--turns 'uniform:5..2': expected uniform:A..B with 1 <= A <= B", Error);
   o = GeneratorOptions();
   o.arrival = "poisson:-1";
   CHECK_THROWS_AS(GenerateChatWorkload(o), Error);
@@ -125,6 +125,26 @@ TEST_CASE("bad generator options name the flag") {
   o = GeneratorOptions();
   o.sessions = 0;
   CHECK_THROWS_AS(GenerateChatWorkload(o), Error);
+  o.sessions = -5;
+  CHECK_THROWS_WITH_AS(GenerateChatWorkload(o), "--sessions must be in 1..10000000, got -5", Error);
+}
+
+TEST_CASE("a fixed value below what the option means is refused, not raised to 1") {
+  GeneratorOptions o;
+  o.turns = "fixed:0";
+  CHECK_THROWS_WITH_AS(GenerateChatWorkload(o), "--turns 'fixed:0': expected fixed:V with V >= 1", Error);
+  o = GeneratorOptions();
+  o.user_length = "fixed:0";
+  CHECK_THROWS_WITH_AS(GenerateChatWorkload(o),
+                       "--user-length 'fixed:0': expected fixed:V with V >= 1", Error);
+  o = GeneratorOptions();
+  o.turns = "uniform:0..3";
+  CHECK_THROWS_AS(GenerateChatWorkload(o), Error);
+  o = GeneratorOptions();
+  o.assistant_length = "fixed:0";  // an empty reply is a valid workload
+  o.system_length = "fixed:0";
+  o.sessions = 3;
+  CHECK_NOTHROW(GenerateChatWorkload(o));
 }
 
 }  // namespace

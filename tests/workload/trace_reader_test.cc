@@ -130,7 +130,7 @@ TEST_CASE("malformed lines name the file, the line and the field") {
   CHECK(ErrorOf("{\"prompt\": [1], \"output\": -3}\n") ==
         "t.jsonl:1: output: expected a non-negative integer, got -3");
   CHECK(ErrorOf("{\"prompt\": [1], \"outptu\": 3}\n") ==
-        "t.jsonl:1: outptu: unknown field (expected t, session, prompt, output)");
+        "t.jsonl:1: outptu: unknown field (did you mean 'output'?) (expected t, session, prompt, output)");
   CHECK(ErrorOf("{\"t\": 1, \"prompt\": [1]}\n{\"t\": 1}\n", "trace") ==
         "t.jsonl:2: prompt: missing (an array of token ids)");
   CHECK(ErrorOf("{\"prompt\": [1]}\n[1, 2]\n") == "t.jsonl:2: expected a JSON object, got an array");
@@ -145,6 +145,10 @@ TEST_CASE("malformed lines name the file, the line and the field") {
         "t.jsonl:1: input_length: expected a non-negative integer, got 5.5");
   CHECK(ErrorOf("{\"timestamp\": 1, \"input_length\": 5, \"output_length\": 1, \"hash_ids\": [-1]}\n") ==
         "t.jsonl:1: hash_ids[0]: expected a non-negative integer, got -1");
+  CHECK(ErrorOf("{\"timestamp\": 1, \"input_lenght\": 5, \"output_length\": 1, \"hash_ids\": [1]}\n",
+                "mooncake") ==
+        "t.jsonl:1: input_lenght: unknown field (did you mean 'input_length'?) (expected timestamp, "
+        "input_length, output_length, hash_ids)");
 }
 
 TEST_CASE("missing and empty files") {
@@ -153,6 +157,16 @@ TEST_CASE("missing and empty files") {
   TempDir dir;
   const std::string empty = dir.Write("e.json", "");
   CHECK_THROWS_WITH_AS(LoadWorkload(empty), (empty + ": the file is empty").c_str(), Error);
+  const std::string none = dir.Write("none.json", R"({"format":"kvsim-chat/1","sessions":[]})");
+  CHECK_THROWS_WITH_AS(LoadWorkload(none),
+                       (none + ": the workload holds no requests (nothing to replay)").c_str(), Error);
+  CHECK_THROWS_WITH_AS(ParseWorkload(R"({"format":"kvsim-chat/1","sessions":[]})", "w.json"),
+                       "w.json: the workload holds no requests (nothing to replay)", Error);
+  const std::string folder = dir.Path("");
+  CHECK_THROWS_WITH_AS(LoadWorkload(folder),
+                       (folder + ": is a directory; give a workload file (chat JSON, token trace "
+                                 "or Mooncake JSONL)").c_str(),
+                       Error);
 }
 
 }  // namespace

@@ -29,8 +29,10 @@ class Rng {
 
 class Distribution1D {
  public:
-  // Parses a spec; `option` names the flag in error messages. Throws Error.
-  static Distribution1D Parse(const std::string& spec, const std::string& option);
+  // Parses a spec; `option` names the flag in error messages. `min` is the smallest value the
+  // option means: a fixed value or a uniform range below it is refused, never raised silently
+  // (draws of the continuous kinds, and CSV samples, are rounded and raised to `min`). Throws Error.
+  static Distribution1D Parse(const std::string& spec, const std::string& option, double min = 0);
   double Sample(Rng& rng) const;
   double Mean() const;
   const std::string& spec() const { return spec_; }
@@ -45,16 +47,16 @@ class Distribution1D {
 
 struct GeneratorOptions {
   std::string name = "generated";
-  uint64_t sessions = 100;
+  int64_t sessions = 100;                     // 1..10,000,000
   std::string arrival = "poisson:0.2";        // poisson:SESSIONS_PER_S or fixed:SECONDS
   std::string turns = "uniform:1..8";         // user turns per session
-  uint64_t system_prompts = 4;                // pool of shared system prompts (0: none)
+  int64_t system_prompts = 4;                 // pool of shared system prompts (0: none)
   std::string system_length = "lognormal:1000,0.5";
   double zipf = 1.0;                          // popularity skew of the system prompts
   std::string user_length = "lognormal:80,0.8";
   std::string assistant_length = "lognormal:250,0.6";
   std::string think_time = "exponential:30";  // seconds before each later user turn
-  uint64_t seed = 42;
+  int64_t seed = 42;                          // >= 0
   std::string command;                        // recorded in the output's "generator" field
 };
 

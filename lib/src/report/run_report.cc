@@ -48,7 +48,11 @@ ojson OptionsJson(const Strategy& s, uint64_t run_seed) {
 
 std::string BudgetText(const RowResult& r) {
   const BudgetSpec& spec = r.budget_spec;
-  if (spec.kind == BudgetSpec::Kind::kPercent) {
+  // A share, or decimal bytes (10GB is 9.31 GiB): shown beside their binary size, so that nobody
+  // reads 10^9 for 2^30.
+  const bool binary = spec.text.size() > 2 && spec.text.compare(spec.text.size() - 2, 2, "iB") == 0;
+  if (spec.kind == BudgetSpec::Kind::kPercent ||
+      (spec.kind == BudgetSpec::Kind::kBytes && !binary)) {
     return spec.text + " (" + FormatBytes(static_cast<double>(*r.budget.bytes)) + ")";
   }
   return spec.text;

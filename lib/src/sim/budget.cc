@@ -22,37 +22,83 @@ struct Unit {
 
 // Longest suffixes first so "MiB" is not read as "B".
 constexpr Unit kUnits[] = {
-    {"Ktok", false, 1000},         {"ktok", false, 1000},         {"Mtok", false, 1000000},
-    {"Gtok", false, 1000000000},   {"tok", false, 1},             {"KiB", true, 1ull << 10},
-    {"MiB", true, 1ull << 20},     {"GiB", true, 1ull << 30},     {"TiB", true, 1ull << 40},
-    {"kB", true, 1000},            {"KB", true, 1000},            {"MB", true, 1000000},
-    {"GB", true, 1000000000},      {"TB", true, 1000000000000ull}, {"B", true, 1},
+    {"Ktok", false, 1000},          {"ktok", false, 1000},
+    {"Mtok", false, 1000000},       {"Gtok", false, 1000000000},
+    {"Ttok", false, 1000000000000ull}, {"tok", false, 1},
+    {"KiB", true, 1ull << 10},      {"MiB", true, 1ull << 20},
+    {"GiB", true, 1ull << 30},      {"TiB", true, 1ull << 40},
+    {"PiB", true, 1ull << 50},      {"EiB", true, 1ull << 60},
+    {"kB", true, 1000},             {"KB", true, 1000},
+    {"MB", true, 1000000},          {"GB", true, 1000000000},
+    {"TB", true, 1000000000000ull}, {"PB", true, 1000000000000000ull},
+    {"EB", true, 1000000000000000000ull}, {"B", true, 1},
 };
+
+// The largest budgets kvsim takes: far beyond any cache (10^11 tokens of a 128 KiB/token model
+// are 11.6 PiB), small enough that every product with bytes per token fits in 64 bits.
+constexpr uint64_t kMaxTokens = 100000000000ull;  // 100Gtok
+constexpr uint64_t kMaxBytes = 1ull << 60;        // 1EiB
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Parses "12", "2.5", "0.125" into num / den (den a power of ten). False if not a decimal.
-bool ParseDecimal(const std::string& s, uint64_t* num, uint64_t* den) {
-  if (s.empty()) return false;
+enum class Number { kOk, kNotANumber, kTooLarge };
+
+// Parses "12", "2.5", "0.125", "1e6", "2.5E-3" into num / den exactly (den a power of ten).
+Number ParseDecimal(const std::string& s, uint64_t* num, uint64_t* den) {
+  const size_t e = s.find_first_of("eE");
+  const std::string mantissa = s.substr(0, e);
+  if (mantissa.empty()) return Number::kNotANumber;
   u128 n = 0, d = 1;
-  bool dot = false, digits = false;
-  for (char c : s) {
+  bool dot = false, digits = false, huge = false;
+  for (char c : mantissa) {
     if (c == '.' && !dot) {
       dot = true;
     } else if (c >= '0' && c <= '9') {
+      digits = true;
+      if (n > (u128{1} << 64)) {  // more digits only scale it: remember that it is too large
+        huge = huge || !dot;
+        continue;
+      }
       n = n * 10 + static_cast<unsigned>(c - '0');
       if (dot) d *= 10;
-      digits = true;
-      if (n > (u128{1} << 62) || d > (u128{1} << 62)) return false;
     } else {
-      return false;
+      return Number::kNotANumber;
     }
+  }
+  if (!digits) return Number::kNotANumber;
+  if (e != std::string::npos) {
+    const std::string exp = s.substr(e + 1);
+    const bool neg = !exp.empty() && exp[0] == '-';
+    const std::string mag = exp.substr(!exp.empty() && (exp[0] == '-' || exp[0] == '+') ? 1 : 0);
+    if (mag.empty() || mag.size() > 4 || mag.find_first_not_of("0123456789") != std::string::npos) {
+      return Number::kNotANumber;
+    }
+    for (int k = std::stoi(mag); k > 0; --k) {
+      if (neg) d *= 10;
+      else n *= 10;
+      if (n > (u128{1} << 100)) huge = true;
+      if (n > (u128{1} << 100) || d > (u128{1} << 100)) break;
+    }
+  }
+  while (d > 1 && n % 10 == 0) {  // 2.50 -> 25 / 10
+    n /= 10;
+    d /= 10;
+  }
+  if (huge || n / d > (u128{1} << 62)) return Number::kTooLarge;
+  if (n > (u128{1} << 62) || d > (u128{1} << 62)) {  // below any budget's unit: zero
+    n = 0;
+    d = 1;
   }
   *num = static_cast<uint64_t>(n);
   *den = static_cast<uint64_t>(d);
-  return digits;
+  return Number::kOk;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 }  // namespace
@@ -65,10 +111,12 @@ BudgetSpec ParseBudget(const std::string& raw) {
   BudgetSpec spec;
   spec.text = text;
   const std::string bad = "budget '" + raw + "': ";
-  if (text == "inf" || text == "unlimited") return spec;
+  if (Lower(text) == "inf" || Lower(text) == "unlimited") return spec;
   uint64_t num = 0, den = 1;
   if (EndsWith(text, "%")) {
-    if (!ParseDecimal(text.substr(0, text.size() - 1), &num, &den)) {
+    const Number parsed = ParseDecimal(text.substr(0, text.size() - 1), &num, &den);
+    if (parsed == Number::kTooLarge) throw Error(bad + "a percentage must be at most 100%");
+    if (parsed != Number::kOk) {
       throw Error(bad + "expected a percentage such as 25% or 12.5%");
     }
     if (num == 0 || u128{num} > u128{100} * den) {
@@ -82,12 +130,14 @@ BudgetSpec ParseBudget(const std::string& raw) {
   for (const Unit& u : kUnits) {
     if (!EndsWith(text, u.suffix)) continue;
     const std::string number = text.substr(0, text.size() - std::char_traits<char>::length(u.suffix));
-    if (!ParseDecimal(number, &num, &den)) {
-      throw Error(bad + "expected a number before '" + u.suffix + "'");
+    const Number parsed = ParseDecimal(number, &num, &den);
+    const u128 value = parsed == Number::kOk ? u128{num} * u.scale / den : 0;
+    const uint64_t max = u.bytes ? kMaxBytes : kMaxTokens;
+    if (parsed == Number::kTooLarge || value > max) {
+      throw Error(bad + "too large (at most " + (u.bytes ? "1EiB" : "100Gtok") + ")");
     }
-    const u128 value = u128{num} * u.scale / den;
+    if (parsed != Number::kOk) throw Error(bad + "expected a number before '" + u.suffix + "'");
     if (value == 0) throw Error(bad + "a budget must be positive (use inf for no limit)");
-    if (value > (u128{1} << 62)) throw Error(bad + "too large");
     spec.kind = u.bytes ? BudgetSpec::Kind::kBytes : BudgetSpec::Kind::kTokens;
     spec.value = static_cast<uint64_t>(value);
     return spec;
@@ -110,10 +160,9 @@ std::string Decimal(double v) {
 
 // The number and unit of a budget text ("1.5GiB" -> 1.5, "GiB").
 void SplitUnit(const std::string& text, double* value, std::string* unit) {
-  size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  *value = std::atof(text.substr(0, i).c_str());
-  *unit = text.substr(i);
+  char* end = nullptr;
+  *value = std::strtod(text.c_str(), &end);
+  *unit = text.substr(static_cast<size_t>(end - text.c_str()));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "kvsim/model.h"
 
 #include "kvsim/error.h"
+#include "kvsim/suggest.h"
 
 namespace kvsim {
 
@@ -18,11 +19,13 @@ const std::vector<ModelProfile>& ModelProfiles() {
 
 ModelProfile FindModel(const std::string& name) {
   std::string known;
+  std::vector<std::string> names;
   for (const auto& m : ModelProfiles()) {
     if (m.name == name) return m;
     known += (known.empty() ? "" : ", ") + m.name;
+    names.push_back(m.name);
   }
-  throw Error("unknown model '" + name + "' (known: " + known +
+  throw Error("unknown model '" + name + "'" + DidYouMean(name, names) + " (known: " + known +
               "; or give --layers, --kv-heads and --head-dim)");
 }
 

@@ -2,6 +2,7 @@
 #include "kvsim/strategy.h"
 
 #include "kvsim/error.h"
+#include "kvsim/suggest.h"
 
 namespace kvsim {
 namespace {
@@ -11,6 +12,12 @@ const RegistryEntry* Find(const std::vector<RegistryEntry>& entries, const std::
     if (e.name == name) return &e;
   }
   return nullptr;
+}
+
+std::vector<std::string> NameList(const std::vector<RegistryEntry>& entries) {
+  std::vector<std::string> names;
+  for (const auto& e : entries) names.push_back(e.name);
+  return names;
 }
 
 std::string Names(const std::vector<RegistryEntry>& entries) {
@@ -64,8 +71,13 @@ Strategy ParseStrategy(const std::string& text) {
     }
     if (preset == nullptr) {
       std::string presets;
-      for (const auto& p : Presets()) presets += (presets.empty() ? "" : ", ") + p.name;
-      throw Error(ctx + ": unknown strategy or index '" + name + "' (presets: " + presets +
+      std::vector<std::string> names = NameList(IndexEntries());
+      for (const auto& p : Presets()) {
+        presets += (presets.empty() ? "" : ", ") + p.name;
+        names.push_back(p.name);
+      }
+      throw Error(ctx + ": unknown strategy or index '" + name + "'" + DidYouMean(name, names) +
+                  " (presets: " + presets +
                   "; indexes: " + Names(IndexEntries()) + "; see `kvsim strategies`)");
     }
     if (plus != std::string::npos) {
@@ -79,8 +91,9 @@ Strategy ParseStrategy(const std::string& text) {
   }
   const RegistryEntry* codec = Find(CodecEntries(), codec_name);
   if (codec == nullptr) {
-    throw Error(ctx + ": unknown codec '" + codec_name + "' (codecs: " + Names(CodecEntries()) +
-                ")");
+    throw Error(ctx + ": unknown codec '" + codec_name + "'" +
+                DidYouMean(codec_name, NameList(CodecEntries())) + " (codecs: " +
+                Names(CodecEntries()) + ")");
   }
   s.codec = codec_name;
   s.index_options =

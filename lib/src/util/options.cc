@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "kvsim/error.h"
+#include "kvsim/suggest.h"
 
 namespace kvsim {
 
@@ -25,7 +26,10 @@ std::vector<std::string> SplitCommas(const std::vector<std::string>& args) {
     while (pos <= arg.size()) {
       size_t comma = arg.find(',', pos);
       if (comma == std::string::npos) comma = arg.size();
-      out.push_back(arg.substr(pos, comma - pos));
+      std::string item = arg.substr(pos, comma - pos);
+      const size_t first = item.find_first_not_of(" \t");
+      const size_t last = item.find_last_not_of(" \t");
+      out.push_back(first == std::string::npos ? "" : item.substr(first, last - first + 1));
       pos = comma + 1;
     }
   }
@@ -76,9 +80,13 @@ Options Options::Parse(const std::vector<OptionSpec>& schema, const std::string&
     while (i < schema.size() && schema[i].name != key) ++i;
     if (i == schema.size()) {
       std::string known;
-      for (const auto& s : schema) known += (known.empty() ? "" : ", ") + s.name;
-      throw Error(context + ": unknown option '" + key + "' (known: " +
-                  (known.empty() ? "none" : known) + ")");
+      std::vector<std::string> names;
+      for (const auto& s : schema) {
+        known += (known.empty() ? "" : ", ") + s.name;
+        names.push_back(s.name);
+      }
+      throw Error(context + ": unknown option '" + key + "'" + DidYouMean(key, names) +
+                  " (known: " + (known.empty() ? "none" : known) + ")");
     }
     if (seen[i]) throw Error(context + ": option '" + key + "' is given twice");
     seen[i] = true;
@@ -100,7 +108,7 @@ Options Options::Parse(const std::vector<OptionSpec>& schema, const std::string&
       for (const auto& c : spec.choices) ok = ok || c == value;
       if (!ok) {
         throw Error(context + ": option '" + key + "' must be one of " + spec.RangeText() +
-                    ", got '" + value + "'");
+                    ", got '" + value + "'" + DidYouMean(value, spec.choices));
       }
       v.text = value;
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvsim/error.h"
+#include "kvsim/suggest.h"
 #include "kvsim/tokenizer.h"
 #include "memory_workload.h"
 
@@ -209,7 +210,9 @@ class ChatParser {
       if (!known) {
         std::string list;
         for (const char* k : keys) list += std::string(list.empty() ? "" : ", ") + k;
-        Fail(at.empty() ? key : at + "." + key, "unknown field (expected one of: " + list + ")");
+        Fail(at.empty() ? key : at + "." + key, "unknown field" +
+             DidYouMean(key, std::vector<std::string>(keys.begin(), keys.end())) +
+             " (expected one of: " + list + ")");
       }
     }
   }

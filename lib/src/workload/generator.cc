@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +23,12 @@ uint64_t SplitMix(uint64_t* x) {
 }
 
 uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 
 bool ParseNumber(const std::string& s, double* out) {
   if (s.empty()) return false;
@@ -98,7 +105,8 @@ double Rng::Normal() {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
-Distribution1D Distribution1D::Parse(const std::string& spec, const std::string& option) {
+Distribution1D Distribution1D::Parse(const std::string& spec, const std::string& option,
+                                     double min) {
   Distribution1D d;
   d.spec_ = spec;
   const size_t colon = spec.find(':');
@@ -112,11 +120,13 @@ Distribution1D Distribution1D::Parse(const std::string& spec, const std::string&
   };
   if (kind == "fixed") {
     d.kind_ = Kind::kFixed;
-    if (!ParseNumber(args, &d.a_) || d.a_ < 0) throw Error(bad + "expected fixed:V with V >= 0");
+    if (!ParseNumber(args, &d.a_) || d.a_ < min) {
+      throw Error(bad + "expected fixed:V with V >= " + Number(min));
+    }
   } else if (kind == "uniform") {
     d.kind_ = Kind::kUniform;
-    if (!two("..", &d.a_, &d.b_) || d.a_ < 0 || d.b_ < d.a_) {
-      throw Error(bad + "expected uniform:A..B with 0 <= A <= B");
+    if (!two("..", &d.a_, &d.b_) || d.a_ < min || d.b_ < d.a_) {
+      throw Error(bad + "expected uniform:A..B with " + Number(min) + " <= A <= B");
     }
   } else if (kind == "lognormal") {
     d.kind_ = Kind::kLognormal;
@@ -177,40 +187,61 @@ double Distribution1D::Mean() const {
   return 0;
 }
 
-std::string GenerateChatWorkload(const GeneratorOptions& o) {
+namespace {
+
+struct Parsed {
+  Distribution1D turns, system_len, user_len, assistant_len, think;
+  bool poisson;
+  double arrival;
+};
+
+// Every option checked before anything is generated.
+Parsed CheckOptions(const GeneratorOptions& o) {
   if (o.sessions < 1 || o.sessions > 10000000) {
     throw Error("--sessions must be in 1..10000000, got " + std::to_string(o.sessions));
   }
-  if (o.system_prompts > 100000) throw Error("--system-prompts must be at most 100000");
+  if (o.system_prompts < 0 || o.system_prompts > 100000) {
+    throw Error("--system-prompts must be in 0..100000, got " + std::to_string(o.system_prompts));
+  }
+  if (o.seed < 0) throw Error("--seed must be a non-negative integer, got " + std::to_string(o.seed));
   if (!(o.zipf >= 0 && o.zipf <= 10)) throw Error("--zipf must be in 0..10");
-  const auto turns = Distribution1D::Parse(o.turns, "--turns");
-  const auto system_len = Distribution1D::Parse(o.system_length, "--system-length");
-  const auto user_len = Distribution1D::Parse(o.user_length, "--user-length");
-  const auto assistant_len = Distribution1D::Parse(o.assistant_length, "--assistant-length");
-  const auto think = Distribution1D::Parse(o.think_time, "--think-time");
+  Parsed p{Distribution1D::Parse(o.turns, "--turns", 1),
+           Distribution1D::Parse(o.system_length, "--system-length", 0),
+           Distribution1D::Parse(o.user_length, "--user-length", 1),
+           Distribution1D::Parse(o.assistant_length, "--assistant-length", 0),
+           Distribution1D::Parse(o.think_time, "--think-time", 0), false, 0};
   const size_t colon = o.arrival.find(':');
   const std::string arrival_kind = o.arrival.substr(0, colon);
-  double arrival_value = 0;
-  if (colon == std::string::npos || !ParseNumber(o.arrival.substr(colon + 1), &arrival_value) ||
-      arrival_value <= 0 || (arrival_kind != "poisson" && arrival_kind != "fixed")) {
+  p.poisson = arrival_kind == "poisson";
+  if (colon == std::string::npos || !ParseNumber(o.arrival.substr(colon + 1), &p.arrival) ||
+      p.arrival <= 0 || (arrival_kind != "poisson" && arrival_kind != "fixed")) {
     throw Error("--arrival '" + o.arrival +
                 "': expected poisson:RATE (sessions per second) or fixed:SECONDS, above 0");
   }
-  if (turns.Mean() > 10000) throw Error("--turns: at most 10000 turns per session on average");
-  if (static_cast<double>(o.sessions) * turns.Mean() > 2e7) {
+  if (p.turns.Mean() > 10000) throw Error("--turns: at most 10000 turns per session on average");
+  if (static_cast<double>(o.sessions) * p.turns.Mean() > 2e7) {
     throw Error("--sessions x mean --turns is above 20 million requests: too large for one chat file");
   }
+  return p;
+}
 
-  Rng rng(o.seed);
+}  // namespace
+
+std::string GenerateChatWorkload(const GeneratorOptions& o) {
+  const Parsed p = CheckOptions(o);
+  const Distribution1D &turns = p.turns, &system_len = p.system_len, &user_len = p.user_len,
+                       &assistant_len = p.assistant_len, &think = p.think;
+  Rng rng(static_cast<uint64_t>(o.seed));
   // Zipf popularity: prompt k (1-based) has weight 1 / k^s.
   std::vector<double> cdf;
   double total = 0;
-  for (uint64_t k = 1; k <= o.system_prompts; ++k) {
+  const auto system_prompts = static_cast<uint64_t>(o.system_prompts);
+  for (uint64_t k = 1; k <= system_prompts; ++k) {
     total += 1.0 / std::pow(static_cast<double>(k), o.zipf);
     cdf.push_back(total);
   }
   std::vector<uint64_t> prompt_len;
-  for (uint64_t k = 0; k < o.system_prompts; ++k) {
+  for (uint64_t k = 0; k < system_prompts; ++k) {
     prompt_len.push_back(static_cast<uint64_t>(std::llround(system_len.Sample(rng))));
   }
   auto length = [&](const Distribution1D& d, uint64_t min) {
@@ -225,11 +256,10 @@ std::string GenerateChatWorkload(const GeneratorOptions& o) {
   nlohmann::ordered_json sessions = nlohmann::ordered_json::array();
   double clock = 0;
   const int width = static_cast<int>(std::to_string(o.sessions).size());
-  for (uint64_t s = 0; s < o.sessions; ++s) {
+  for (int64_t s = 0; s < o.sessions; ++s) {
     if ((s & 255) == 0) ThrowIfStopped();
     if (s > 0) {
-      clock += arrival_kind == "fixed" ? arrival_value
-                                       : -std::log(1.0 - rng.Uniform()) / arrival_value;
+      clock += p.poisson ? -std::log(1.0 - rng.Uniform()) / p.arrival : p.arrival;
     }
     nlohmann::ordered_json session;
     std::string id = std::to_string(s);
@@ -258,7 +288,7 @@ std::string GenerateChatWorkload(const GeneratorOptions& o) {
   // One session per line: compact, yet diffable.
   std::string text = doc.dump();
   std::string out;
-  out.reserve(text.size() + o.sessions);
+  out.reserve(text.size() + static_cast<size_t>(o.sessions));
   for (size_t i = 0; i < text.size(); ++i) {
     if (text.compare(i, 6, "{\"id\":") == 0) out += '\n';
     out += text[i];

@@ -8,6 +8,7 @@
 
 #include "kvsim/cancel.h"
 #include "kvsim/error.h"
+#include "kvsim/suggest.h"
 
 namespace kvsim {
 
@@ -104,6 +105,15 @@ uint64_t JsonCount(const json& v, const char* field, uint64_t limit) {
     throw Error(f + ": absurd value " + v.dump() + " (limit " + std::to_string(limit) + ")");
   }
   return v.get<uint64_t>();
+}
+
+void CheckFields(const json& obj, const std::vector<std::string>& known) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw Error(key + ": unknown field" + DidYouMean(key, known) + " (expected " + list + ")");
+  }
 }
 
 std::string JsonShow(const json& v) {

@@ -65,5 +65,8 @@ bool CheckedDepth(const std::string& text, int max_depth);
 double JsonSeconds(const nlohmann::json& v, const char* field, double scale);
 uint64_t JsonCount(const nlohmann::json& v, const char* field, uint64_t limit);
 std::string JsonShow(const nlohmann::json& v);
+// "KEY: unknown field (expected a, b, c)", with a suggestion for a near miss ("input_lenght" ->
+// 'input_length'), for the first key of `obj` not in `known`. Throws Error.
+void CheckFields(const nlohmann::json& obj, const std::vector<std::string>& known);
 
 }  // namespace kvsim

@@ -1,5 +1,6 @@
 // LoadWorkload / ParseWorkload: read a file (or text), detect its format from the content
 // (SPEC 2) and hand it to the matching reader, with the size limits of kvsim/input_limits.h.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -46,9 +47,19 @@ std::unique_ptr<Workload> LoadTrace(const std::string& format, TraceSource sourc
   throw Error("unknown format '" + format + "' (expected chat, trace or mooncake)");
 }
 
-}  // namespace
+// A workload without a request would give 0% rows (and NaN rates): it is always a mistake.
+std::unique_ptr<Workload> NotEmpty(std::unique_ptr<Workload> w, const std::string& path) {
+  if (w->info().requests == 0) {
+    throw Error(path + ": the workload holds no requests (nothing to replay)");
+  }
+  return w;
+}
 
-std::unique_ptr<Workload> LoadWorkload(const std::string& path, const LoadOptions& options) {
+std::unique_ptr<Workload> LoadFile(const std::string& path, const LoadOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(path + ": is a directory; give a workload file (chat JSON, token trace or Mooncake JSONL)");
+  }
   std::ifstream probe(path, std::ios::binary);
   if (!probe) throw Error(path + ": cannot open the workload file");
   probe.seekg(0, std::ios::end);
@@ -64,8 +75,8 @@ std::unique_ptr<Workload> LoadWorkload(const std::string& path, const LoadOption
   return LoadTrace(format, {path, nullptr}, options);
 }
 
-std::unique_ptr<Workload> ParseWorkload(std::string text, const std::string& path,
-                                        const LoadOptions& options) {
+std::unique_ptr<Workload> ParseText(std::string text, const std::string& path,
+                                    const LoadOptions& options) {
   std::string format = options.format;
   if (format.empty()) {
     std::istringstream in(text);
@@ -79,6 +90,17 @@ std::unique_ptr<Workload> ParseWorkload(std::string text, const std::string& pat
     return ParseChatWorkload(text, path, options.limits);
   }
   return LoadTrace(format, {path, std::make_shared<const std::string>(std::move(text))}, options);
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> LoadWorkload(const std::string& path, const LoadOptions& options) {
+  return NotEmpty(LoadFile(path, options), path);
+}
+
+std::unique_ptr<Workload> ParseWorkload(std::string text, const std::string& path,
+                                        const LoadOptions& options) {
+  return NotEmpty(ParseText(std::move(text), path, options), path);
 }
 
 }  // namespace kvsim

@@ -16,6 +16,7 @@ class MooncakeLineParser final : public LineParser {
 
   void Parse(const json& obj, uint64_t line_index, Request* r, std::vector<Token>* tokens,
              std::string* /*session*/) const override {
+    CheckFields(obj, {"timestamp", "input_length", "output_length", "hash_ids"});
     for (const char* field : {"timestamp", "input_length", "output_length", "hash_ids"}) {
       if (!obj.contains(field)) throw Error(std::string(field) + ": missing");
     }

@@ -34,11 +34,7 @@ class TokenLineParser final : public LineParser {
 
   void Parse(const json& obj, uint64_t line_index, Request* r, std::vector<Token>* tokens,
              std::string* session) const override {
-    for (const auto& [key, value] : obj.items()) {
-      if (key != "t" && key != "session" && key != "prompt" && key != "output") {
-        throw Error(key + ": unknown field (expected t, session, prompt, output)");
-      }
-    }
+    CheckFields(obj, {"t", "session", "prompt", "output"});
     r->time = obj.contains("t") ? JsonSeconds(obj["t"], "t", 1.0) : 0.0;
     r->session = 0;
     r->turn = 1;
