@@ -237,8 +237,15 @@ TEST_CASE("sweep, shards, merge and compare through the CLI, with their exit cod
   CHECK(r.code == 1);
   CHECK(r.out.find("**REGRESSION**") != std::string::npos);
   r = Kvsim("compare " + dir.Path("all.json") + " " + dir.Path("s0.json"));
+  CHECK(r.code == 0);  // a shard: the other shard's rows are listed as missing
+  CHECK(r.out.find("missing from the current run (in the baseline):") != std::string::npos);
+  r = Kvsim("compare " + dir.Path("all.json") + " " + dir.Path("s0.json") + " --strict");
   CHECK(r.code == 2);
-  CHECK(r.out.find("incompatible inputs") != std::string::npos);
+  CHECK(r.out.find("incompatible inputs: --strict") != std::string::npos);
+  REQUIRE(Kvsim(args + " --no-cache-output --json " + dir.Path("nco.json")).code == 0);
+  r = Kvsim("compare " + dir.Path("all.json") + " " + dir.Path("nco.json"));
+  CHECK(r.code == 2);
+  CHECK(r.out.find("incompatible inputs: different configurations (cache_output") != std::string::npos);
   CHECK(Kvsim("compare " + dir.Path("all.json") + " /nonexistent.json").code == 2);
 }
 

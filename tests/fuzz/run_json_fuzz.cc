@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     const auto result = kvsim::Compare(doc, doc, kvsim::CompareTolerance{});
-    kvsim::FormatCompare(result, kvsim::CompareTolerance{}, true);
+    kvsim::FormatCompare(result, kvsim::CompareTolerance{}, {.markdown = true});
   } catch (const kvsim::Error&) {
   }
   try {

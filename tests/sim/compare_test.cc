@@ -29,8 +29,8 @@ TEST_CASE("identical runs pass; an injected regression is caught; improvements a
   worse["results"][3]["token_hit_rate"] = base["results"][3]["token_hit_rate"].get<double>() - 0.01;
   const auto r = Compare(base, worse, tol);
   CHECK(r.regression);
-  CHECK(FormatCompare(r, tol, false).find("REGRESSION") != std::string::npos);
-  CHECK(FormatCompare(r, tol, true).find("| **REGRESSION** |") != std::string::npos);
+  CHECK(FormatCompare(r, tol, {}).find("REGRESSION") != std::string::npos);
+  CHECK(FormatCompare(r, tol, {.markdown = true}).find("| **REGRESSION** |") != std::string::npos);
   // Within tolerance: no regression.
   auto slight = base;
   slight["results"][3]["token_hit_rate"] = base["results"][3]["token_hit_rate"].get<double>() - 0.0005;
@@ -39,7 +39,7 @@ TEST_CASE("identical runs pass; an injected regression is caught; improvements a
   better["results"][1]["token_hit_rate"] = 1.0;
   const auto b = Compare(base, better, tol);
   CHECK(!b.regression);
-  CHECK(FormatCompare(b, tol, false).find("better") != std::string::npos);
+  CHECK(FormatCompare(b, tol, {}).find("better") != std::string::npos);
 }
 
 TEST_CASE("attention error growing beyond the relative tolerance is a regression") {
@@ -58,18 +58,55 @@ TEST_CASE("incompatible inputs are errors") {
   const auto base = Doc();
   CHECK_THROWS_WITH_AS(Compare(base, Doc(9), CompareTolerance{}),
                        doctest::Contains("incompatible inputs: different workloads"), Error);
+  auto no_output = base;
+  no_output["cache_output"] = false;
+  CHECK_THROWS_WITH_AS(Compare(base, no_output, CompareTolerance{}),
+                       doctest::Contains("incompatible inputs: different configurations (cache_output"),
+                       Error);
+  auto seed = base;
+  seed["seed"] = 7;
+  CHECK_THROWS_WITH_AS(Compare(base, seed, CompareTolerance{}),
+                       doctest::Contains("incompatible inputs: different seeds"), Error);
   auto missing = base;
   missing["results"].erase(missing["results"].begin() + 1);
-  CHECK_THROWS_WITH_AS(Compare(base, missing, CompareTolerance{}),
-                       "incompatible inputs: row radix @ 40tok of the baseline is missing from the "
-                       "current run",
+  CHECK_THROWS_WITH_AS(Compare(base, missing, CompareTolerance{}, /*strict=*/true),
+                       "incompatible inputs: --strict: row radix @ 40tok of the baseline is missing "
+                       "from the current run",
                        Error);
-  CHECK_THROWS_WITH_AS(Compare(missing, base, CompareTolerance{}),
-                       "incompatible inputs: row radix @ 40tok of the current run is not in the "
-                       "baseline",
+  CHECK_THROWS_WITH_AS(Compare(missing, base, CompareTolerance{}, /*strict=*/true),
+                       "incompatible inputs: --strict: row radix @ 40tok of the current run is not "
+                       "in the baseline",
                        Error);
   CHECK_THROWS_AS(CompareTolerance::Parse("hit=-1"), Error);
   CHECK_THROWS_AS(CompareTolerance::Parse("speed=2"), Error);
+}
+
+TEST_CASE("rows on one side only are listed, not failed; only regressions; no negative zero") {
+  const auto base = Doc();
+  auto fewer = base;
+  fewer["results"].erase(fewer["results"].begin() + 1);
+  const CompareTolerance tol;
+  const auto added = Compare(fewer, base, tol);
+  CHECK(!added.regression);
+  CHECK(added.new_rows == std::vector<std::string>{"radix @ 40tok"});
+  const auto dropped = Compare(base, fewer, tol);
+  CHECK(dropped.missing_rows == std::vector<std::string>{"radix @ 40tok"});
+  const std::string text = FormatCompare(added, tol, {});
+  CHECK(text.find("new in the current run (not in the baseline):\n  radix @ 40tok") != std::string::npos);
+  CHECK(text.find("1 new row(s) not compared") != std::string::npos);
+
+  auto tiny = base;  // lower by less than the printed precision: the delta reads +0.000000
+  tiny["results"][0]["token_hit_rate"] = base["results"][0]["token_hit_rate"].get<double>() - 1e-9;
+  const std::string zero = FormatCompare(Compare(base, tiny, tol), tol, {});
+  CHECK(zero.find("-0.000000") == std::string::npos);
+  CHECK(zero.find("+0.000000") != std::string::npos);
+
+  auto worse = base;
+  worse["results"][3]["token_hit_rate"] = base["results"][3]["token_hit_rate"].get<double>() - 0.01;
+  const std::string only = FormatCompare(Compare(base, worse, tol), tol, {.only_regressions = true});
+  CHECK(only.find("REGRESSION") != std::string::npos);
+  CHECK(only.find(" ok") == std::string::npos);
+  CHECK(only.find("1 regression(s)") != std::string::npos);
 }
 
 // Found by mutating every field of a committed baseline (wrong types, nulls, deletions): these

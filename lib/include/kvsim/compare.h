@@ -1,8 +1,9 @@
 // `kvsim compare`: a CI's question "did this change make caching worse?" with a clear answer.
 // Rows of two run or sweep JSON documents are matched by (strategy, budget). A hit rate that
 // falls by more than `hit` (absolute) or an attention error that grows by more than `error`
-// (relative) is a regression. Documents of different workloads or models, or with rows missing
-// on either side, are incompatible (an Error).
+// (relative) is a regression. Documents of different workloads, models or configurations (whether
+// outputs are cached, the seed) are incompatible (an Error): their rows measure different things.
+// Rows on one side only are listed as new or missing; they are incompatible only when `strict`.
 #pragma once
 
 #include <string>
@@ -27,14 +28,21 @@ struct CompareLine {
 
 struct CompareResult {
   std::vector<CompareLine> lines;
+  std::vector<std::string> new_rows;      // "strategy @ budget" in the current run only
+  std::vector<std::string> missing_rows;  // in the baseline only
   bool regression = false;
 };
 
 CompareResult Compare(const nlohmann::ordered_json& baseline, const nlohmann::ordered_json& current,
-                      const CompareTolerance& tolerance);
+                      const CompareTolerance& tolerance, bool strict = false);
 
-// A table (text) or a GitHub-flavoured Markdown table (for CI comments).
+struct CompareFormat {
+  bool markdown = false;          // GitHub-flavoured Markdown (for CI comments) instead of text
+  bool only_regressions = false;  // list only the regressed metrics (the summary counts all)
+};
+
+// A table of the compared metrics, the new and missing rows, and a one-line summary.
 std::string FormatCompare(const CompareResult& result, const CompareTolerance& tolerance,
-                          bool markdown);
+                          const CompareFormat& format);
 
 }  // namespace kvsim

@@ -48,19 +48,30 @@ std::string Key(const ojson& row) {
   return row["strategy"].get<std::string>() + " @ " + row["budget"]["spec"].get<std::string>();
 }
 
-}  // namespace
 
-CompareResult Compare(const ojson& base, const ojson& cur, const CompareTolerance& tol) {
-  CheckRunJson(base, "baseline");
-  CheckRunJson(cur, "current");
+// Same workload, model and configuration, or the rows are not comparable at all.
+void RequireComparable(const ojson& base, const ojson& cur) {
+  const auto same = [&](const ojson& b, const ojson& c, const std::string& what) {
+    Require(b == c, "different " + what + ": " + b.dump() + " vs " + c.dump());
+  };
   for (const char* f : {"name", "format", "requests", "prompt_tokens", "output_tokens"}) {
-    Require(base["workload"][f] == cur["workload"][f],
-            std::string("different workloads (workload.") + f + ": " + base["workload"][f].dump() +
-                " vs " + cur["workload"][f].dump() + ")");
+    same(base["workload"][f], cur["workload"][f], std::string("workloads (workload.") + f + ")");
   }
   for (const char* f : {"name", "layers", "kv_heads", "head_dim"}) {
-    Require(base["model"][f] == cur["model"][f], std::string("different models (model.") + f + ")");
+    same(base["model"][f], cur["model"][f], std::string("models (model.") + f + ")");
   }
+  same(base["cache_output"], cur["cache_output"],
+       "configurations (cache_output: was --no-cache-output given on one side only?)");
+  same(base["seed"], cur["seed"], "seeds (the attention probe samples other requests)");
+}
+
+}  // namespace
+
+CompareResult Compare(const ojson& base, const ojson& cur, const CompareTolerance& tol,
+                      bool strict) {
+  CheckRunJson(base, "baseline");
+  CheckRunJson(cur, "current");
+  RequireComparable(base, cur);
   std::map<std::string, const ojson*> current;
   for (const auto& row : cur["results"]) current[Key(row)] = &row;
   std::map<std::string, bool> matched;
@@ -68,7 +79,10 @@ CompareResult Compare(const ojson& base, const ojson& cur, const CompareToleranc
   for (const auto& b : base["results"]) {
     const std::string key = Key(b);
     auto it = current.find(key);
-    Require(it != current.end(), "row " + key + " of the baseline is missing from the current run");
+    if (it == current.end()) {
+      out.missing_rows.push_back(key);
+      continue;
+    }
     matched[key] = true;
     const ojson& c = *it->second;
     auto line = [&](const char* metric, double bv, double cv, bool higher_is_better, bool relative,
@@ -93,48 +107,89 @@ CompareResult Compare(const ojson& base, const ojson& cur, const CompareToleranc
            c["attention"]["output_rel_l2"]["mean"], false, true, tol.error);
     }
   }
-  for (const auto& [key, row] : current) {
-    Require(matched.count(key), "row " + key + " of the current run is not in the baseline");
+  for (const auto& row : cur["results"]) {
+    if (!matched.count(Key(row))) out.new_rows.push_back(Key(row));
+  }
+  if (strict) {
+    Require(out.missing_rows.empty(), "--strict: row " + (out.missing_rows.empty() ? "" : out.missing_rows[0]) +
+                                          " of the baseline is missing from the current run");
+    Require(out.new_rows.empty(), "--strict: row " + (out.new_rows.empty() ? "" : out.new_rows[0]) +
+                                      " of the current run is not in the baseline");
   }
   return out;
 }
 
-std::string FormatCompare(const CompareResult& r, const CompareTolerance& tol, bool markdown) {
-  auto num = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6f", v);
-    return std::string(buf);
-  };
-  auto delta = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%+.6f", v);
-    return std::string(buf);
-  };
+namespace {
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+// "+0.001000"; a difference that rounds to zero is "+0.000000", never "-0.000000".
+std::string Delta(double v) {
+  if (std::fabs(v) < 5e-7) v = 0;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.6f", v);
+  return buf;
+}
+
+std::string Summary(const CompareResult& r, const CompareTolerance& tol) {
   size_t regressions = 0;
   for (const auto& l : r.lines) regressions += l.verdict == "REGRESSION";
-  const std::string summary =
-      r.regression ? std::to_string(regressions) + " regression(s) beyond tolerance (hit " +
-                         num(tol.hit) + " absolute, error " + num(tol.error) + " relative)"
-                   : "no regression (" + std::to_string(r.lines.size()) + " metrics within tolerance)";
+  std::string s = r.regression ? std::to_string(regressions) + " regression(s) beyond tolerance (hit " +
+                                     Num(tol.hit) + " absolute, error " + Num(tol.error) + " relative)"
+                               : "no regression (" + std::to_string(r.lines.size()) +
+                                     " metrics within tolerance)";
+  if (!r.new_rows.empty()) s += "; " + std::to_string(r.new_rows.size()) + " new row(s) not compared";
+  if (!r.missing_rows.empty()) {
+    s += "; " + std::to_string(r.missing_rows.size()) + " baseline row(s) missing from the current run";
+  }
+  return s;
+}
+
+std::string RowList(const CompareResult& r, bool markdown) {
+  std::string out;
+  const auto list = [&](const std::vector<std::string>& rows, const std::string& what) {
+    if (rows.empty()) return;
+    out += "\n" + what + ":\n";
+    for (const auto& k : rows) out += (markdown ? "- " : "  ") + k + "\n";
+  };
+  list(r.new_rows, "new in the current run (not in the baseline)");
+  list(r.missing_rows, "missing from the current run (in the baseline)");
+  return out;
+}
+
+}  // namespace
+
+std::string FormatCompare(const CompareResult& r, const CompareTolerance& tol,
+                          const CompareFormat& format) {
+  std::vector<const CompareLine*> shown;
+  for (const auto& l : r.lines) {
+    if (!format.only_regressions || l.verdict == "REGRESSION") shown.push_back(&l);
+  }
   std::ostringstream out;
-  if (markdown) {
+  const std::string summary = Summary(r, tol);
+  if (format.markdown) {
     out << "### kvsim compare: " << (r.regression ? "❌ " : "✅ ") << summary << "\n\n";
     out << "| strategy | budget | metric | baseline | current | delta | verdict |\n";
     out << "|---|---|---|---:|---:|---:|---|\n";
-    for (const auto& l : r.lines) {
-      out << "| " << l.strategy << " | " << l.budget << " | " << l.metric << " | "
-          << num(l.baseline) << " | " << num(l.current) << " | " << delta(l.current - l.baseline)
-          << " | " << (l.verdict == "REGRESSION" ? "**REGRESSION**" : l.verdict) << " |\n";
+    for (const CompareLine* l : shown) {
+      out << "| " << l->strategy << " | " << l->budget << " | " << l->metric << " | "
+          << Num(l->baseline) << " | " << Num(l->current) << " | " << Delta(l->current - l->baseline)
+          << " | " << (l->verdict == "REGRESSION" ? "**REGRESSION**" : l->verdict) << " |\n";
     }
+    out << RowList(r, true);
     return out.str();
   }
   TextTable t({"strategy", "budget", "metric", "baseline", "current", "delta", "verdict"});
-  for (const auto& l : r.lines) {
-    t.Add({l.strategy, l.budget, l.metric, num(l.baseline), num(l.current),
-           delta(l.current - l.baseline), l.verdict});
+  for (const CompareLine* l : shown) {
+    t.Add({l->strategy, l->budget, l->metric, Num(l->baseline), Num(l->current),
+           Delta(l->current - l->baseline), l->verdict});
   }
-  t.Print(out, 3);
-  out << "\n" << summary << "\n";
+  if (!shown.empty()) t.Print(out, 3);
+  out << RowList(r, false) << "\n" << summary << "\n";
   return out.str();
 }
 
