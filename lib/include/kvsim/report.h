@@ -19,7 +19,12 @@ struct RunContext {
 nlohmann::ordered_json RunToJson(const WorkloadInfo& info, const RunResult& run,
                                  const RunOptions& options, const RunContext& context);
 
-// One row per strategy x budget; verbose adds the per-turn and per-session breakdowns.
+// The prefill throughput that turns saved tokens into GPU-seconds: --prefill-tps, else the
+// model profile's.
+double PrefillTokensPerSecond(const RunOptions& options);
+
+// One row per strategy x budget, about 120 columns wide; verbose adds every figure (tokens,
+// evictions, every attention metric) and the per-turn and per-session breakdowns.
 void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
                    const RunOptions& options, bool verbose);
 

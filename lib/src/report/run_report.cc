@@ -76,8 +76,7 @@ ojson RunToJson(const WorkloadInfo& info, const RunResult& run, const RunOptions
                      {"output_tokens", info.output_tokens},
                      {"working_set_tokens", run.working_set_tokens}};
   const ModelProfile& m = options.model;
-  const double tps = options.prefill_tokens_per_second > 0 ? options.prefill_tokens_per_second
-                                                            : m.prefill_tokens_per_second;
+  const double tps = PrefillTokensPerSecond(options);
   doc["model"] = {{"name", m.name},
                   {"layers", m.layers},
                   {"kv_heads", m.kv_heads},
@@ -134,60 +133,84 @@ ojson RunToJson(const WorkloadInfo& info, const RunResult& run, const RunOptions
   return doc;
 }
 
-void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
-                   const RunOptions& options, bool verbose) {
+namespace {
+
+void PrintHeader(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
+                 const ModelProfile& m) {
   out << "workload  " << info.name << " (" << info.format << "): " << info.requests
       << " requests, " << info.session_names.size() << " sessions, "
-      << FormatCount(static_cast<double>(info.prompt_tokens)) << " prompt tokens, working set "
+      << FormatCount(static_cast<double>(info.prompt_tokens)) << " prompt tokens\n"
+      << "          working set "
       << FormatCount(static_cast<double>(run.working_set_tokens)) << " tokens ("
       << FormatBytes(static_cast<double>(run.working_set_tokens) *
-                     static_cast<double>(options.model.fp16_bytes_per_token()))
+                     static_cast<double>(m.fp16_bytes_per_token()))
       << " at fp16)\n";
-  out << "model     " << options.model.name << ": " << options.model.layers << " layers x "
-      << options.model.kv_heads << " KV heads x " << options.model.head_dim << " dims, "
-      << FormatBytes(static_cast<double>(options.model.fp16_bytes_per_token()))
+  out << "model     " << m.name << ": " << m.layers << " layers x " << m.kv_heads << " KV heads x "
+      << m.head_dim << " dims, " << FormatBytes(static_cast<double>(m.fp16_bytes_per_token()))
       << " per token at fp16\n\n";
+}
+
+// The table's columns: a short default that fits about 120 columns, and with -v every figure.
+// The names are the README glossary's, shared with the HTML report.
+std::vector<std::string> Header(bool probed, bool verbose) {
+  std::vector<std::string> h = {"strategy", "budget", "hit rate"};
+  if (verbose) h.push_back("hit / prompt tokens");
+  for (const char* c : {"prefill", "GPU-s saved", "req hits"}) h.push_back(c);
+  if (verbose) h.insert(h.end(), {"evictions", "peak tokens"});
+  for (const char* c : {"peak bytes", "of budget", "compr."}) h.push_back(c);
+  if (!probed) return h;
+  if (verbose) h.push_back("bits/ch");
+  h.push_back("rel-L2");
+  if (verbose) h.insert(h.end(), {"rel-L2 p99", "cosine", "top-8", "KL"});
+  return h;
+}
+
+std::vector<std::string> Row(const RowResult& r, double tps, bool probed, bool verbose) {
+  std::string share = "-";
+  if (r.budget.bytes) share = Percent(Rate(r.peak_bytes, *r.budget.bytes));
+  if (r.budget.tokens) share = Percent(Rate(r.peak_tokens, *r.budget.tokens));
+  const auto count = [](uint64_t n) { return FormatCount(static_cast<double>(n)); };
+  std::vector<std::string> row = {Wrap(r.strategy.text, verbose ? 48 : 22), BudgetText(r),
+                                  Percent(Rate(r.hit_tokens, r.prompt_tokens), 2)};
+  if (verbose) row.push_back(count(r.hit_tokens) + " / " + count(r.prompt_tokens));
+  row.push_back(count(r.prompt_tokens - r.hit_tokens));
+  row.push_back(tps > 0 ? Fixed(static_cast<double>(r.hit_tokens) / tps, 1) : "-");
+  row.push_back(std::to_string(r.hit_requests) + "/" + std::to_string(r.requests));
+  if (verbose) row.insert(row.end(), {std::to_string(r.evictions), count(r.peak_tokens)});
+  row.insert(row.end(), {FormatBytes(double(r.peak_bytes)), share, Fixed(r.compression_ratio, 2) + "x"});
+  if (!probed) return row;
+  if (verbose) row.push_back(Fixed(r.bits_per_channel, 2));
+  const AttentionSummary* a = r.attention ? &*r.attention : nullptr;
+  row.push_back(a ? Fixed(a->rel_l2_mean, 4) : "exact");
+  if (!verbose) return row;
+  for (const std::string& v : {a ? Fixed(a->rel_l2_p99, 4) : "exact", a ? Fixed(a->cosine_mean, 4) : "exact",
+                               a ? Percent(a->top8_mean, 1) : "exact", a ? Fixed(a->kl_mean, 5) : "exact"}) {
+    row.push_back(v);
+  }
+  return row;
+}
+
+}  // namespace
+
+double PrefillTokensPerSecond(const RunOptions& options) {
+  return options.prefill_tokens_per_second > 0 ? options.prefill_tokens_per_second
+                                               : options.model.prefill_tokens_per_second;
+}
+
+void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
+                   const RunOptions& options, bool verbose) {
+  PrintHeader(out, info, run, options.model);
   bool probed = false;
   for (const RowResult& r : run.rows) probed = probed || r.attention.has_value();
-  std::vector<std::string> header = {"strategy", "budget", "hit rate", "hit / prompt tokens",
-                                     "prefill", "req hit", "evictions", "peak tokens",
-                                     "peak bytes", "of budget", "compr."};
-  if (probed) {
-    for (const char* h : {"bits/ch", "attn rel-L2", "p99", "cosine", "top-8", "KL"}) header.push_back(h);
-  }
-  TextTable table(header);
-  for (const RowResult& r : run.rows) {
-    std::string share = "-";
-    if (r.budget.bytes) share = Percent(Rate(r.peak_bytes, *r.budget.bytes));
-    if (r.budget.tokens) share = Percent(Rate(r.peak_tokens, *r.budget.tokens));
-    std::vector<std::string> row = {
-        r.strategy.text, BudgetText(r), Percent(Rate(r.hit_tokens, r.prompt_tokens), 2),
-        FormatCount(double(r.hit_tokens)) + " / " + FormatCount(double(r.prompt_tokens)),
-        FormatCount(double(r.prompt_tokens - r.hit_tokens)),
-        std::to_string(r.hit_requests) + "/" + std::to_string(r.requests),
-        std::to_string(r.evictions), FormatCount(double(r.peak_tokens)),
-        FormatBytes(double(r.peak_bytes)), share, Fixed(r.compression_ratio, 2) + "x"};
-    if (probed) {
-      row.push_back(Fixed(r.bits_per_channel, 2));
-      if (r.attention) {
-        const AttentionSummary& a = *r.attention;
-        for (const std::string& v : {Fixed(a.rel_l2_mean, 4), Fixed(a.rel_l2_p99, 4),
-                                     Fixed(a.cosine_mean, 4), Percent(a.top8_mean, 1),
-                                     Fixed(a.kl_mean, 5)}) {
-          row.push_back(v);
-        }
-      } else {
-        for (int i = 0; i < 5; ++i) row.push_back("exact");
-      }
-    }
-    table.Add(row);
-  }
+  TextTable table(Header(probed, verbose));
+  const double tps = PrefillTokensPerSecond(options);
+  for (const RowResult& r : run.rows) table.Add(Row(r, tps, probed, verbose));
   table.Print(out, 2);
   for (const RowResult& r : run.rows) {
     if (!r.attention) continue;
     const AttentionSummary& a = *r.attention;
     out << "\nattention error: " << a.cases << " cases (" << a.source << " KV), " << a.queries
-        << " queries over " << a.tokens_probed << " context tokens; mean attention entropy "
+        << " queries over " << a.tokens_probed << " context tokens;\n  mean attention entropy "
         << Fixed(a.entropy_mean, 2) << " nats (uniform over the context would be higher, one-hot 0)\n";
     break;
   }

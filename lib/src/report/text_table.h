@@ -7,6 +7,8 @@
 
 namespace kvsim {
 
+// A cell may hold several lines ('\n'): its row then takes that many lines, the other cells on
+// the first.
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
@@ -17,6 +19,10 @@ class TextTable {
  private:
   std::vector<std::vector<std::string>> rows_;
 };
+
+// Breaks `text` into lines of at most `width` characters, after a ',', '+' or ':' where it can
+// (a strategy such as "block-trie:block_size=512+turboquant:key_bits=3"), else anywhere.
+std::string Wrap(const std::string& text, size_t width);
 
 std::string Percent(double share, int decimals = 1);
 std::string Fixed(double v, int decimals);
