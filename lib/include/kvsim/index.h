@@ -1,10 +1,16 @@
-// Index: which tokens are reusable, and which are evicted (SPEC sections 3 and 4).
+// Index: which tokens are reusable, and which are evicted.
 //
 // An index models one serving engine's prefix cache (radix: SGLang, block-trie: vLLM,
-// lru-buckets: mlx-lm). It sees tokens and logical time only; every change of what it holds
-// goes through the Ledger, which prices it in bytes. The replay loop calls, per request:
-//   hit = Match(request, now); Insert(request, sequence, now); while over budget: EvictOne().
-// Indexes whose engine evicts inside insert (lru-buckets) do so through the same ledger.
+// lru-buckets: mlx-lm, belady: the clairvoyant reference). It sees tokens, logical time and pins
+// only; every change of what it holds goes through the Ledger (with a Writer handle), which
+// prices it in bytes. An index never knows bytes, codecs or tiers.
+//
+// The replay calls, per request r:  hit = Match(r, now); Insert(r, sequence, now);
+// then EvictOne() while the ledger is over budget. Indexes whose engine evicts inside insert
+// (lru-buckets) do so through the same ledger.
+//
+// Pins keep what running requests use from eviction (SGLang's lock_ref, vLLM's ref_cnt): a
+// pinned token is never evicted, however far over budget the ledger is. Pins nest.
 //
 // Thread-safety: none; one index belongs to one replay.
 #pragma once
@@ -27,13 +33,27 @@ class Index {
 
   // Hit tokens of r's prompt, at most len(prompt) - 1 (0 for an empty prompt); touches what was
   // used with time `now`.
+  // REQUIRES: `now` never decreases between calls; belady: now = r's position in the workload.
   virtual uint64_t Match(const Request& r, Tick now) = 0;
 
   // Inserts `sequence` (r's prompt + output, or the prompt only) with time `now`.
+  // REQUIRES: sequence starts with r's prompt, or is a prefix of r's prompt + output.
+  // REQUIRES: the last call before it was Match(r, now) for the same r (block-trie reuses the
+  // matched path, lru-buckets the match's hit length to decide on the system entry).
   virtual void Insert(const Request& r, TokenSpan sequence, Tick now) = 0;
 
-  // Evicts one unit by the index's policy; false when the index holds nothing evictable.
+  // Evicts one unpinned unit by the index's policy; false when nothing is evictable.
   virtual bool EvictOne() = 0;
+
+  // Keeps the first `len` tokens of `tokens` from eviction until the matching Unpin.
+  // REQUIRES: the index holds them (a Match returned at least `len` for a prompt starting with
+  // them, or an Insert of a sequence starting with them, and no eviction since).
+  // lru-buckets pins the entry that holds them.
+  virtual void Pin(TokenSpan tokens, uint64_t len) = 0;
+  // REQUIRES: a Pin(tokens, len) with the same tokens and len is outstanding.
+  virtual void Unpin(TokenSpan tokens, uint64_t len) = 0;
+  // Tokens that at least one pin keeps (each counted once).
+  virtual uint64_t pinned_tokens() const = 0;
 };
 
 // What an index may know beyond its options. Only clairvoyant reference indexes (belady) read

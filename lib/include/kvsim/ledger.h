@@ -2,9 +2,12 @@
 //
 // Indexes know tokens and time, never bytes of KV; codecs know bytes, never tokens. The ledger
 // joins them: an index reports every span of token positions [begin, end) it starts or stops
-// holding, together with the length of the sequence that last wrote the span, and the ledger
-// prices it with the codec's measured bytes per token. Two-tier codecs keep the last `tail`
-// positions of that sequence hot (fp16) and the rest cold; for every other codec hot == cold.
+// holding, with a Writer: an opaque handle of the sequence that wrote the span, which the index
+// keeps with what it holds and hands back. When a later sequence writes a held span again (a
+// longer conversation passes through a cached prefix), the index reports it with Rewrite. What
+// a held token costs is the ledger's business alone: the codec's measured bytes per token and,
+// for codecs that keep a window of recent tokens in another format (two-tier's fp16 tail), which
+// tokens are in that window, judged from the writer. No index knows about tiers.
 //
 // Invariant: tokens() and bytes() equal the sum over spans currently held. Not thread-safe.
 #pragma once
@@ -29,30 +32,47 @@ struct Budget {
   std::optional<uint64_t> bytes;   // nullopt: not limited by bytes
 };
 
+// The sequence that wrote a held span. Indexes store it and pass it back; only the ledger reads it.
+class Writer {
+ public:
+  Writer() = default;
+  bool operator==(const Writer&) const = default;
+
+ private:
+  friend class Ledger;
+  explicit Writer(uint64_t len) : len_(len) {}
+  uint64_t len_ = 0;  // the sequence's length: where its recent-token window starts
+};
+
 class Ledger {
  public:
   Ledger(Budget budget, TokenCost cost) : budget_(budget), cost_(cost) {}
 
-  bool tiered() const { return cost_.tail != kNoTail; }
   const TokenCost& cost() const { return cost_; }
   const Budget& budget() const { return budget_; }
 
-  void Hold(uint64_t begin, uint64_t end, uint64_t seq_len) {
+  // The handle for a sequence of `sequence_len` tokens being written (an insert).
+  Writer NewWriter(uint64_t sequence_len) const { return Writer(sequence_len); }
+
+  // The index starts holding [begin, end), written by `w`.
+  void Hold(uint64_t begin, uint64_t end, Writer w) {
     tokens_ += end - begin;
-    if (tiered()) hot_ += Hot(begin, end, seq_len);
+    if (Tiered()) hot_ += Hot(begin, end, w);
   }
-  void Release(uint64_t begin, uint64_t end, uint64_t seq_len) {
+  // The index stops holding [begin, end) (replaced, or dropped by its own rules).
+  // REQUIRES: [begin, end) is held, last written by `w`.
+  void Release(uint64_t begin, uint64_t end, Writer w) {
     tokens_ -= end - begin;
-    if (tiered()) hot_ -= Hot(begin, end, seq_len);
+    if (Tiered()) hot_ -= Hot(begin, end, w);
   }
   // Release on behalf of the eviction policy: counted in evictions().
-  void Evict(uint64_t begin, uint64_t end, uint64_t seq_len) {
-    Release(begin, end, seq_len);
+  void Evict(uint64_t begin, uint64_t end, Writer w) {
+    Release(begin, end, w);
     ++evictions_;
   }
-  // The span was rewritten by a sequence of length new_len (two-tier: its tier may change).
-  void Retier(uint64_t begin, uint64_t end, uint64_t old_len, uint64_t new_len) {
-    if (tiered()) hot_ = hot_ - Hot(begin, end, old_len) + Hot(begin, end, new_len);
+  // The held span [begin, end), written by `from`, was written again by `to`.
+  void Rewrite(uint64_t begin, uint64_t end, Writer from, Writer to) {
+    if (Tiered()) hot_ = hot_ - Hot(begin, end, from) + Hot(begin, end, to);
   }
 
   bool OverBudget() const {
@@ -60,15 +80,17 @@ class Ledger {
            (budget_.bytes && bytes() > *budget_.bytes);
   }
   uint64_t tokens() const { return tokens_; }
-  uint64_t hot_tokens() const { return tiered() ? hot_ : tokens_; }
+  // Tokens in the codec's recent-token window (all of them for a codec without one).
+  uint64_t hot_tokens() const { return Tiered() ? hot_ : tokens_; }
   uint64_t bytes() const {
     return hot_tokens() * cost_.hot_bytes + (tokens_ - hot_tokens()) * cost_.cold_bytes;
   }
   uint64_t evictions() const { return evictions_; }
 
  private:
-  uint64_t Hot(uint64_t begin, uint64_t end, uint64_t seq_len) const {
-    const uint64_t from = seq_len > cost_.tail ? seq_len - cost_.tail : 0;
+  bool Tiered() const { return cost_.tail != kNoTail; }
+  uint64_t Hot(uint64_t begin, uint64_t end, Writer w) const {
+    const uint64_t from = w.len_ > cost_.tail ? w.len_ - cost_.tail : 0;
     const uint64_t lo = std::max(begin, from);
     return end > lo ? end - lo : 0;
   }

@@ -4,13 +4,15 @@
 // uses. A block's uses are the requests whose prompt could hit it: it lies within their first
 // floor((len(prompt) - 1) / B) blocks. A request that can use a block can use its parent too, so
 // a child's next use is never earlier than its parent's and, with the depth tie-break, only leaf
-// blocks are evicted, as in block-trie.
+// blocks are evicted, as in block-trie. A pinned block is out of the eviction order until its
+// last pin goes.
 //
 // Knowing the future takes one pre-pass over the workload: it numbers every distinct block
 // (looked up among its parent's children by a hash of its tokens and verified token by token, so
 // no false match), records each request's block ids and each block's use times. Memory is one id
 // per full block per request.
 #include <algorithm>
+#include <cassert>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -51,7 +53,8 @@ class BeladyIndex final : public Index {
     }
     cursor_.assign(blocks_.size(), 0);
     cached_.assign(blocks_.size(), false);
-    writer_.assign(blocks_.size(), 0);
+    writer_.assign(blocks_.size(), Writer{});
+    pins_.assign(blocks_.size(), 0);
     key_.assign(blocks_.size(), Key{});
   }
 
@@ -71,21 +74,38 @@ class BeladyIndex final : public Index {
   void Insert(const Request&, TokenSpan seq, Tick now) override {
     const uint32_t* ids = ids_.data() + request_begin_[now];
     const size_t full = std::min<size_t>(inserted_[now], seq.size() / b_);
+    const Writer w = ledger_->NewWriter(seq.size());
     for (size_t k = 0; k < full; ++k) {
       const uint32_t id = ids[k];
       if (!cached_[id]) {
         cached_[id] = true;
-        writer_[id] = seq.size();
-        ledger_->Hold(k * b_, (k + 1) * b_, seq.size());
-        key_[id] = Key{kNever, 0, id};
-        Refresh(id, now);
+        ledger_->Hold(k * b_, (k + 1) * b_, w);
       } else {
-        if (ledger_->tiered()) ledger_->Retier(k * b_, (k + 1) * b_, writer_[id], seq.size());
-        writer_[id] = seq.size();
-        Refresh(id, now);
+        ledger_->Rewrite(k * b_, (k + 1) * b_, writer_[id], w);
       }
+      writer_[id] = w;
+      Refresh(id, now);
     }
   }
+
+  void Pin(TokenSpan tokens, uint64_t len) override {
+    for (const uint32_t id : Path(tokens, len)) {
+      if (pins_[id]++ > 0) continue;
+      order_.erase(key_[id]);
+      pinned_tokens_ += b_;
+    }
+  }
+
+  void Unpin(TokenSpan tokens, uint64_t len) override {
+    for (const uint32_t id : Path(tokens, len)) {
+      assert(pins_[id] > 0 && "Unpin without a Pin");
+      if (--pins_[id] > 0) continue;
+      order_.insert(key_[id]);
+      pinned_tokens_ -= b_;
+    }
+  }
+
+  uint64_t pinned_tokens() const override { return pinned_tokens_; }
 
   bool EvictOne() override {
     if (order_.empty()) return false;
@@ -95,6 +115,7 @@ class BeladyIndex final : public Index {
     cached_[id] = false;
     const uint64_t k = blocks_[id].depth;
     ledger_->Evict(k * b_, (k + 1) * b_, writer_[id]);
+    key_[id] = Key{};
     return true;
   }
 
@@ -116,8 +137,8 @@ class BeladyIndex final : public Index {
     }
   };
 
-  uint32_t Intern(uint32_t parent, const Token* t, uint64_t depth) {
-    const uint64_t h = HashTokens(parent, t, b_);
+  // The block of tokens t[0, b_) below `parent`, kNone if the workload has none.
+  uint32_t Find(uint32_t parent, const Token* t, uint64_t h) const {
     auto range = index_.equal_range(h);
     for (auto it = range.first; it != range.second; ++it) {
       const Block& blk = blocks_[it->second];
@@ -125,6 +146,25 @@ class BeladyIndex final : public Index {
         return it->second;
       }
     }
+    return kNone;
+  }
+
+  // The cached full blocks of the first `len` tokens.
+  std::vector<uint32_t> Path(TokenSpan tokens, uint64_t len) const {
+    std::vector<uint32_t> path;
+    uint32_t parent = kNone;
+    for (size_t k = 0; k < std::min<uint64_t>(len, tokens.size()) / b_; ++k) {
+      const Token* t = tokens.data() + k * b_;
+      parent = Find(parent, t, HashTokens(parent, t, b_));
+      assert(parent != kNone && cached_[parent] && "Pin/Unpin: the index does not hold these tokens");
+      path.push_back(parent);
+    }
+    return path;
+  }
+
+  uint32_t Intern(uint32_t parent, const Token* t, uint64_t depth) {
+    const uint64_t h = HashTokens(parent, t, b_);
+    if (const uint32_t found = Find(parent, t, h); found != kNone) return found;
     const uint32_t id = static_cast<uint32_t>(blocks_.size());
     blocks_.push_back({parent, depth, tokens_.size()});
     tokens_.insert(tokens_.end(), t, t + b_);
@@ -139,9 +179,11 @@ class BeladyIndex final : public Index {
     size_t& c = cursor_[id];
     while (c < u.size() && u[c] <= now) ++c;
     const Key updated{c < u.size() ? u[c] : kNever, blocks_[id].depth, id};
-    if (key_[id].id != kNone) order_.erase(key_[id]);
+    if (pins_[id] == 0) {
+      order_.erase(key_[id]);  // no-op for a block not yet in the order
+      order_.insert(updated);
+    }
     key_[id] = updated;
-    order_.insert(updated);
   }
 
   const uint64_t b_;
@@ -155,7 +197,9 @@ class BeladyIndex final : public Index {
   std::vector<uint32_t> usable_, inserted_;
   std::vector<size_t> cursor_;
   std::vector<bool> cached_;
-  std::vector<uint64_t> writer_;
+  std::vector<Writer> writer_;
+  std::vector<uint32_t> pins_;
+  uint64_t pinned_tokens_ = 0;
   std::vector<Key> key_;
   std::set<Key> order_;
 };

@@ -1,14 +1,17 @@
-// block-trie: vLLM's automatic prefix caching (vllm/v1/core/block_pool.py, kv_cache_utils.py),
-// as SPEC 4.2 fixes it. Only full blocks of block_size tokens are cached. A block's identity is
+// block-trie: vLLM's automatic prefix caching (vllm/v1/core/block_pool.py, kv_cache_utils.py).
+// Only full blocks of block_size tokens are cached. A block's identity is
 // its whole token prefix: vLLM hashes (parent hash, block tokens); here a block is looked up
 // among its parent's children by a hash of its tokens and then verified token by token, so a
 // hash collision can never produce a false hit.
 //
 // Eviction order is vLLM's free queue: least recently used first and, among blocks last used by
 // the same request, the deepest first (vLLM frees a request's blocks tail first). One intrusive
-// doubly linked list holds every block in exactly that order: a touched path is unlinked and
-// re-appended deepest first, so touch and evict are O(1) per block.
+// doubly linked list holds every unpinned block in exactly that order: a touched path is unlinked
+// and re-appended deepest first, so touch and evict are O(1) per block. A pinned block (vLLM's
+// ref_cnt > 0) is off the list; when its last pin goes it is appended, deepest first, as vLLM
+// returns a finished request's blocks to the free queue tail first.
 #include <algorithm>
+#include <cassert>
 #include <limits>
 
 #include "indexes.h"
@@ -47,7 +50,8 @@ class BlockTrieIndex final : public Index {
     // The blocks Match just found are the first blocks of the sequence too: start after them.
     if (&r != matched_for_ || seq.data() != r.tokens.data()) path_.clear();
     matched_for_ = nullptr;
-    for (size_t k = 0; k < path_.size(); ++k) Rewrite(path_[k], k, seq.size());
+    const Writer w = ledger_->NewWriter(seq.size());
+    for (size_t k = 0; k < path_.size(); ++k) Rewrite(path_[k], k, w);
     uint32_t cur = path_.empty() ? kRoot : path_.back();
     bool fresh = false;  // below a new block every block is new: no lookups
     for (size_t k = path_.size(); k < full; ++k) {
@@ -56,11 +60,11 @@ class BlockTrieIndex final : public Index {
       uint32_t c = fresh ? kNone : FindChild(cur, t, h);
       if (c == kNone) {
         c = NewBlock(cur, k, t, h);
-        ledger_->Hold(k * b_, (k + 1) * b_, seq.size());
-        blocks_[c].writer_len = seq.size();
+        ledger_->Hold(k * b_, (k + 1) * b_, w);
+        blocks_[c].writer = w;
         fresh = true;
       } else {
-        Rewrite(c, k, seq.size());
+        Rewrite(c, k, w);
       }
       path_.push_back(c);
       cur = c;
@@ -72,7 +76,7 @@ class BlockTrieIndex final : public Index {
     const uint32_t id = head_;
     if (id == kNone) return false;
     Block& x = blocks_[id];
-    ledger_->Evict(x.depth * b_, (x.depth + 1) * b_, x.writer_len);
+    ledger_->Evict(x.depth * b_, (x.depth + 1) * b_, x.writer);
     Unlink(id);
     auto& siblings = blocks_[x.parent].children;
     siblings.erase(std::find(siblings.begin(), siblings.end(), std::make_pair(x.hash, id)));
@@ -81,13 +85,38 @@ class BlockTrieIndex final : public Index {
     return true;
   }
 
+  void Pin(TokenSpan tokens, uint64_t len) override {
+    for (const uint32_t id : Path(tokens, len)) {
+      Block& x = blocks_[id];
+      if (x.pins++ == 0) {
+        Unlink(id);
+        pinned_tokens_ += b_;
+      }
+    }
+  }
+
+  void Unpin(TokenSpan tokens, uint64_t len) override {
+    const std::vector<uint32_t> path = Path(tokens, len);
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      Block& x = blocks_[*it];
+      assert(x.pins > 0 && "Unpin without a Pin");
+      if (--x.pins == 0) {
+        Append(*it);
+        pinned_tokens_ -= b_;
+      }
+    }
+  }
+
+  uint64_t pinned_tokens() const override { return pinned_tokens_; }
+
  private:
   static constexpr uint32_t kRoot = 0;
 
   struct Block {
     uint64_t hash = 0;        // of this block's tokens
     uint64_t depth = 0;       // block number k in its sequences
-    uint64_t writer_len = 0;  // length of the sequence that last wrote it (two-tier)
+    Writer writer;            // the sequence that last wrote it
+    uint32_t pins = 0;        // running requests using it (vLLM's ref_cnt)
     uint32_t parent = kNone;
     uint32_t prev = kNone, next = kNone;  // eviction list
     std::vector<std::pair<uint64_t, uint32_t>> children;  // (hash, block), sorted
@@ -95,9 +124,22 @@ class BlockTrieIndex final : public Index {
 
   const Token* TokensOf(uint32_t id) const { return tokens_.data() + size_t{id} * b_; }
 
-  void Rewrite(uint32_t id, uint64_t k, uint64_t seq_len) {
-    if (ledger_->tiered()) ledger_->Retier(k * b_, (k + 1) * b_, blocks_[id].writer_len, seq_len);
-    blocks_[id].writer_len = seq_len;
+  void Rewrite(uint32_t id, uint64_t k, Writer w) {
+    ledger_->Rewrite(k * b_, (k + 1) * b_, blocks_[id].writer, w);
+    blocks_[id].writer = w;
+  }
+
+  // The held full blocks of the first `len` tokens (shallow to deep).
+  std::vector<uint32_t> Path(TokenSpan tokens, uint64_t len) const {
+    std::vector<uint32_t> path;
+    uint32_t cur = kRoot;
+    for (size_t k = 0; k < std::min<uint64_t>(len, tokens.size()) / b_; ++k) {
+      const Token* t = tokens.data() + k * b_;
+      cur = FindChild(cur, t, HashTokens(0, t, b_));
+      assert(cur != kNone && "Pin/Unpin: the index does not hold these tokens");
+      path.push_back(cur);
+    }
+    return path;
   }
 
   uint32_t FindChild(uint32_t parent, const Token* t, uint64_t h) const {
@@ -124,6 +166,7 @@ class BlockTrieIndex final : public Index {
     x.hash = h;
     x.depth = depth;
     x.parent = parent;
+    x.pins = 0;
     x.prev = x.next = kNone;
     auto& ch = blocks_[parent].children;
     ch.insert(std::upper_bound(ch.begin(), ch.end(), std::make_pair(x.hash, id)), {x.hash, id});
@@ -135,7 +178,7 @@ class BlockTrieIndex final : public Index {
   void TouchPath(Tick) {
     for (auto it = path_.rbegin(); it != path_.rend(); ++it) {
       Unlink(*it);
-      Append(*it);
+      if (blocks_[*it].pins == 0) Append(*it);
     }
   }
 
@@ -165,6 +208,7 @@ class BlockTrieIndex final : public Index {
   std::vector<uint32_t> free_;
   std::vector<uint32_t> path_;
   uint32_t head_ = kNone, tail_ = kNone;  // head: next to evict
+  uint64_t pinned_tokens_ = 0;
   const Request* matched_for_ = nullptr;  // path_ holds this request's matched blocks
 };
 

@@ -1,6 +1,7 @@
 // lru-buckets: mlx-lm's LRUPromptCache (mlx_lm/models/cache.py) as its server
-// (mlx_lm/server.py) uses it, per SPEC 4.3. Whole sequences are independent entries, each in
-// one of three LRU buckets (assistant, user, system).
+// (mlx_lm/server.py) uses it. Whole sequences are independent entries, each in one of three LRU
+// buckets (assistant, user, system). A pinned entry (fetched by a running request) is skipped by
+// pops; an entry replaced by a longer one passes its pins on to it.
 //
 // mlx-lm finds entries with a token trie. With the default of 10 entries a direct scan of the
 // entries (a memcmp-speed common-prefix per entry) computes the same three answers faster:
@@ -11,6 +12,7 @@
 //            a `longer` entry (one at or below that point) exists exactly when common > 0.
 // Fetching never changes LRU order. Evictions (pops) happen inside each insert, as in mlx-lm.
 #include <algorithm>
+#include <cassert>
 #include <deque>
 #include <limits>
 
@@ -40,12 +42,45 @@ class LruBucketsIndex final : public Index {
 
   bool EvictOne() override { return Pop(); }
 
+  void Pin(TokenSpan tokens, uint64_t len) override {
+    Entry& e = entries_[Holding(tokens, len, /*pinned=*/false)];
+    if (e.pins++ == 0) {
+      pinned_tokens_ += e.tokens.size();
+      --unpinned_[e.bucket];
+    }
+  }
+
+  void Unpin(TokenSpan tokens, uint64_t len) override {
+    Entry& e = entries_[Holding(tokens, len, /*pinned=*/true)];
+    if (--e.pins == 0) {
+      pinned_tokens_ -= e.tokens.size();
+      ++unpinned_[e.bucket];
+    }
+  }
+
+  uint64_t pinned_tokens() const override { return pinned_tokens_; }
+
  private:
   struct Entry {
     std::vector<Token> tokens;
     Bucket bucket;
     bool alive;
+    Writer writer;
+    uint32_t pins = 0;
   };
+
+  // The live entry that starts with tokens[0, len) (a pinned one when `pinned`).
+  size_t Holding(TokenSpan tokens, uint64_t len, bool pinned) const {
+    for (size_t i = entries_.size(); i-- > 0;) {
+      const Entry& e = entries_[i];
+      if (e.alive && e.tokens.size() >= len && (!pinned || e.pins > 0) &&
+          CommonPrefix(e.tokens.data(), tokens.data(), len) == len) {
+        return i;
+      }
+    }
+    assert(false && "Pin/Unpin: no entry holds these tokens");
+    return 0;
+  }
 
   uint64_t Fetch(TokenSpan prompt) const {
     const size_t n = prompt.size();
@@ -68,17 +103,27 @@ class LruBucketsIndex final : public Index {
   }
 
   void InsertEntry(TokenSpan seq, Bucket bucket) {
+    uint32_t pins = 0;
     for (size_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
       if (!e.alive) continue;
       const size_t len = e.tokens.size();
       // An equal entry is replaced; strict prefixes of the new entry are removed.
-      if (len <= seq.size() && CommonPrefix(e.tokens.data(), seq.data(), len) == len) Remove(i);
+      if (len <= seq.size() && CommonPrefix(e.tokens.data(), seq.data(), len) == len) {
+        pins += e.pins;
+        Remove(i);
+      }
     }
-    entries_.push_back({std::vector<Token>(seq.begin(), seq.end()), bucket, true});
+    const Writer w = ledger_->NewWriter(seq.size());
+    entries_.push_back({std::vector<Token>(seq.begin(), seq.end()), bucket, true, w, pins});
     buckets_[bucket].push_back(entries_.size() - 1);
     ++live_[bucket];
-    ledger_->Hold(0, seq.size(), seq.size());
+    if (pins > 0) {
+      pinned_tokens_ += seq.size();
+    } else {
+      ++unpinned_[bucket];
+    }
+    ledger_->Hold(0, seq.size(), w);
     if (live_[0] + live_[1] + live_[2] > max_entries_) Pop();
     while (ledger_->OverBudget() && Pop()) {
     }
@@ -87,13 +132,16 @@ class LruBucketsIndex final : public Index {
 
   // mlx-lm's balancing pop: walk assistant, user, system; pop the oldest of a bucket that is
   // non-empty and at least as long as the next one; finally the oldest system entry.
+  // Pinned entries do not count: they cannot be popped.
   bool Pop() {
-    const int b = LruBucketsPopChoice(live_[kAssistant], live_[kUser], live_[kSystem]);
+    const int b = LruBucketsPopChoice(unpinned_[kAssistant], unpinned_[kUser], unpinned_[kSystem]);
     if (b < 0) return false;
     auto& q = buckets_[b];
     while (!entries_[q.front()].alive) q.pop_front();
-    const size_t i = q.front();
-    q.pop_front();
+    auto it = q.begin();
+    while (!entries_[*it].alive || entries_[*it].pins > 0) ++it;
+    const size_t i = *it;
+    q.erase(it);
     Remove(i, /*evicted=*/true);
     return true;
   }
@@ -101,8 +149,13 @@ class LruBucketsIndex final : public Index {
   void Remove(size_t i, bool evicted = false) {
     Entry& e = entries_[i];
     const size_t len = e.tokens.size();
-    evicted ? ledger_->Evict(0, len, len) : ledger_->Release(0, len, len);
+    evicted ? ledger_->Evict(0, len, e.writer) : ledger_->Release(0, len, e.writer);
     --live_[e.bucket];
+    if (e.pins > 0) {
+      pinned_tokens_ -= len;  // the pins go on to the entry that replaces it
+    } else {
+      --unpinned_[e.bucket];
+    }
     e.alive = false;
     std::vector<Token>().swap(e.tokens);
   }
@@ -135,6 +188,8 @@ class LruBucketsIndex final : public Index {
   std::vector<Entry> entries_;  // in insertion order
   std::deque<size_t> buckets_[3];
   uint64_t live_[3] = {0, 0, 0};
+  uint64_t unpinned_[3] = {0, 0, 0};  // live entries no pin holds
+  uint64_t pinned_tokens_ = 0;
   uint64_t last_hit_ = 0;
 };
 

@@ -1,13 +1,15 @@
-// radix: SGLang's RadixAttention prefix cache (python/sglang/srt/mem_cache/radix_cache.py), as
-// SPEC 4.1 fixes it. Edges hold token segments; a match or insert that ends inside a segment
-// splits the node there; the remainder of an insert becomes one new leaf (a leaf is never
-// extended); eviction removes the least recently used leaf, whole.
+// radix: SGLang's RadixAttention prefix cache (python/sglang/srt/mem_cache/radix_cache.py).
+// Edges hold token segments; a match or insert that ends inside a segment splits the node there;
+// the remainder of an insert becomes one new leaf (a leaf is never extended); eviction removes
+// the least recently used unpinned leaf, whole. Pins are reference counts on every node of a
+// path, as SGLang's lock_ref: a pinned node is never evicted, and a split copies its count.
 //
-// Leaves wait in a min-heap keyed by (last_use, node). Entries are invalidated lazily: an entry
-// counts only while its node is alive, still a leaf and still has that last_use. A split keeps
-// the lower half in the old node, so the entries of a split leaf stay valid. Stale entries are
-// compacted away when they outnumber the live nodes.
+// Evictable leaves wait in a min-heap keyed by (last_use, node). Entries are invalidated lazily:
+// an entry counts only while its node is alive, an unpinned leaf and still has that last_use. A
+// split keeps the lower half in the old node, so the entries of a split leaf stay valid. Stale
+// entries are compacted away when they outnumber the live nodes.
 #include <algorithm>
+#include <cassert>
 #include <limits>
 
 #include "indexes.h"
@@ -25,22 +27,23 @@ class RadixIndex final : public Index {
 
   uint64_t Match(const Request& r, Tick now) override {
     const TokenSpan prompt = r.prompt();
-    return Walk(prompt.first(prompt.empty() ? 0 : prompt.size() - 1), now, 0).pos;
+    return Walk(prompt.first(prompt.empty() ? 0 : prompt.size() - 1), now, nullptr).pos;
   }
 
   void Insert(const Request&, TokenSpan seq, Tick now) override {
     const size_t n = seq.size();
-    const auto [cur, pos] = Walk(seq, now, n);
+    const Writer w = ledger_->NewWriter(n);
+    const auto [cur, pos] = Walk(seq, now, &w);
     if (pos < n) {
       const uint32_t leaf = NewNode();
       Node& x = nodes_[leaf];
       x.seg.assign(seq.begin() + pos, seq.end());
       x.parent = cur;
       x.depth = pos;
-      x.writer_len = n;
+      x.writer = w;
       x.last_use = now;
       AddChild(cur, x.seg[0], leaf);
-      ledger_->Hold(pos, n, n);
+      ledger_->Hold(pos, n, w);
       PushLeaf(leaf);
     }
   }
@@ -51,16 +54,20 @@ class RadixIndex final : public Index {
       const auto [last_use, id] = heap_.back();
       heap_.pop_back();
       Node& x = nodes_[id];
-      if (id == kRoot || !x.alive || !x.children.empty() || x.last_use != last_use) continue;
-      ledger_->Evict(x.depth, x.depth + x.seg.size(), x.writer_len);
+      if (id == kRoot || !Evictable(x) || x.last_use != last_use) continue;
+      ledger_->Evict(x.depth, x.depth + x.seg.size(), x.writer);
       const uint32_t p = x.parent;
       RemoveChild(p, x.seg[0]);
       FreeNode(id);
-      if (p != kRoot && nodes_[p].children.empty()) PushLeaf(p);
+      if (p != kRoot && Evictable(nodes_[p])) PushLeaf(p);
       return true;
     }
     return false;
   }
+
+  void Pin(TokenSpan tokens, uint64_t len) override { AddPins(tokens.first(len), +1); }
+  void Unpin(TokenSpan tokens, uint64_t len) override { AddPins(tokens.first(len), -1); }
+  uint64_t pinned_tokens() const override { return pinned_tokens_; }
 
  private:
   struct Node {
@@ -68,10 +75,37 @@ class RadixIndex final : public Index {
     std::vector<std::pair<Token, uint32_t>> children;  // sorted by first token
     uint64_t depth = 0;       // sequence position of seg[0]
     uint64_t last_use = 0;
-    uint64_t writer_len = 0;  // length of the sequence that last wrote the node (two-tier)
+    Writer writer;            // the sequence that last wrote the node
     uint32_t parent = kNone;
+    uint32_t pins = 0;        // running requests using the node (SGLang's lock_ref)
     bool alive = true;
   };
+
+  static bool Evictable(const Node& x) { return x.alive && x.children.empty() && x.pins == 0; }
+
+  // Pins (+1) or unpins (-1) every node on the path of `tokens`, splitting where it ends inside
+  // a segment so that exactly `tokens` is pinned.
+  void AddPins(TokenSpan tokens, int delta) {
+    uint32_t cur = kRoot;
+    size_t pos = 0;
+    while (pos < tokens.size()) {
+      uint32_t c = FindChild(cur, tokens[pos]);
+      assert(c != kNone && "Pin/Unpin: the index does not hold these tokens");
+      const size_t len = nodes_[c].seg.size();
+      const size_t m = std::min(len, tokens.size() - pos);
+      if (m < len) c = Split(c, m);
+      Node& x = nodes_[c];
+      assert(delta > 0 || x.pins > 0);
+      if (x.pins == 0) pinned_tokens_ += x.seg.size();
+      x.pins = static_cast<uint32_t>(static_cast<int64_t>(x.pins) + delta);
+      if (x.pins == 0) {
+        pinned_tokens_ -= x.seg.size();
+        if (Evictable(x)) PushLeaf(c);
+      }
+      pos += m;
+      cur = c;
+    }
+  }
 
   struct WalkEnd {
     uint32_t node;  // deepest node on the path
@@ -79,9 +113,9 @@ class RadixIndex final : public Index {
   };
 
   // Walks `tokens` down the tree, splitting the node where they end inside a segment, and gives
-  // every node on the path last_use = now. writer_len > 0: an insert, which also records the
-  // sequence length that last wrote each node (two-tier tiers).
-  WalkEnd Walk(TokenSpan tokens, Tick now, uint64_t writer_len) {
+  // every node on the path last_use = now. An insert passes its writer, which then owns every
+  // node on the path.
+  WalkEnd Walk(TokenSpan tokens, Tick now, const Writer* writer) {
     const size_t n = tokens.size();
     uint32_t cur = kRoot;
     size_t pos = 0;
@@ -91,7 +125,7 @@ class RadixIndex final : public Index {
       const size_t len = nodes_[c].seg.size();
       const size_t m = CommonPrefix(nodes_[c].seg.data(), tokens.data() + pos, std::min(len, n - pos));
       if (m < len) c = Split(c, m);
-      if (writer_len > 0) Rewrite(c, writer_len);
+      if (writer != nullptr) Rewrite(c, *writer);
       Touch(c, now);
       pos += m;
       cur = c;
@@ -123,7 +157,7 @@ class RadixIndex final : public Index {
   }
 
   // Splits node c after m tokens (0 < m < len); returns the new upper node. Both halves keep
-  // c's last_use and writer; c keeps the lower half, its children and its heap entries.
+  // c's last_use, writer and pins; c keeps the lower half, its children and its heap entries.
   uint32_t Split(uint32_t c, size_t m) {
     const uint32_t u = NewNode();
     Node& upper = nodes_[u];
@@ -133,7 +167,8 @@ class RadixIndex final : public Index {
     upper.parent = lower.parent;
     upper.depth = lower.depth;
     upper.last_use = lower.last_use;
-    upper.writer_len = lower.writer_len;
+    upper.writer = lower.writer;
+    upper.pins = lower.pins;
     upper.children.push_back({lower.seg[0], c});
     lower.parent = u;
     lower.depth += m;
@@ -147,13 +182,13 @@ class RadixIndex final : public Index {
     Node& x = nodes_[id];
     if (x.last_use == now) return;
     x.last_use = now;
-    if (x.children.empty()) PushLeaf(id);
+    if (Evictable(x)) PushLeaf(id);
   }
 
-  void Rewrite(uint32_t id, uint64_t seq_len) {
+  void Rewrite(uint32_t id, Writer w) {
     Node& x = nodes_[id];
-    if (ledger_->tiered()) ledger_->Retier(x.depth, x.depth + x.seg.size(), x.writer_len, seq_len);
-    x.writer_len = seq_len;
+    ledger_->Rewrite(x.depth, x.depth + x.seg.size(), x.writer, w);
+    x.writer = w;
   }
 
   void PushLeaf(uint32_t id) {
@@ -165,7 +200,7 @@ class RadixIndex final : public Index {
   void Compact() {
     heap_.clear();
     for (uint32_t id = 1; id < nodes_.size(); ++id) {
-      if (nodes_[id].alive && nodes_[id].children.empty()) {
+      if (id != kRoot && Evictable(nodes_[id])) {
         heap_.emplace_back(nodes_[id].last_use, id);
       }
     }
@@ -189,6 +224,7 @@ class RadixIndex final : public Index {
     std::vector<std::pair<Token, uint32_t>>().swap(x.children);
     x.alive = false;
     x.parent = kNone;
+    x.pins = 0;
     free_.push_back(id);
   }
 
@@ -196,6 +232,7 @@ class RadixIndex final : public Index {
   std::vector<Node> nodes_;  // nodes_[0] is the root: empty segment, never evicted
   std::vector<uint32_t> free_;
   std::vector<std::pair<uint64_t, uint32_t>> heap_;  // (last_use, leaf), min-heap
+  uint64_t pinned_tokens_ = 0;
 };
 
 }  // namespace
