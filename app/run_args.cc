@@ -160,12 +160,21 @@ std::vector<std::string> RunInputs(const RunArgs& a) {
   return inputs;
 }
 
+void AddTargetsOption(CLI::App* cmd, std::string* targets) {
+  *targets = kDefaultTargets;
+  cmd->add_option("--targets", *targets,
+                  "Target token hit rates of the report, in percent: its summary table gives each "
+                  "strategy's smallest swept budget reaching each one")
+      ->capture_default_str();
+}
+
 void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,
-                     const std::string& csv, const std::string& report, OutputFiles* files) {
+                     const std::string& csv, const std::string& report,
+                     const ReportOptions& report_options, OutputFiles* files) {
   if (!json.empty()) files->Set(json, doc.dump(2) + "\n");
   if (!csv.empty()) files->Set(csv, RunToCsv(doc));
   if (report.empty()) return;
-  for (auto& f : RenderReport(doc, report)) {
+  for (auto& f : RenderReport(doc, report, report_options)) {
     if (f.path == report) {
       files->Set(report, std::move(f.text));
     } else {
