@@ -85,9 +85,11 @@ void AddSweepCommand(CLI::App& app) {
       "Examples:\n"
       "  kvsim sweep workloads/support_chat.json --strategy radix,block-trie,lru-buckets \\\n"
       "      --budget 5%..100%:8 --json plan.json --csv plan.csv --report plan.html\n"
-      "  The report opens with the smallest budget reaching each --targets hit rate.\n"
+
       "  kvsim sweep trace.jsonl --strategy radix,belady --budget 1GiB..1TiB:x2 --shard 3/16 \\\n"
-      "      --json shard-3.json -q     # then: kvsim merge shard-*.json --json all.json");
+      "      --json shard-3.json -q     # then: kvsim merge shard-*.json --json all.json\n"
+      "The report opens with a table of each strategy's smallest swept budget reaching each\n"
+      "--targets hit rate, and a chart of that memory against attention error.");
   cmd->callback([a] { DoSweep(*a); });
 }
 

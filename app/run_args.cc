@@ -163,8 +163,8 @@ std::vector<std::string> RunInputs(const RunArgs& a) {
 void AddTargetsOption(CLI::App* cmd, std::string* targets) {
   *targets = kDefaultTargets;
   cmd->add_option("--targets", *targets,
-                  "Target token hit rates of the report, in percent: its summary table gives each "
-                  "strategy's smallest swept budget reaching each one")
+                  "Token hit rates in percent, comma-separated: the report's summary table gives "
+                  "each strategy's smallest swept budget reaching each")
       ->capture_default_str();
 }
 

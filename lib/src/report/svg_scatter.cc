@@ -12,6 +12,7 @@ namespace {
 using namespace svg;
 
 constexpr double kPw = kW - kLeft - kRight, kPh = kH - kTop - kBottom;
+constexpr double kInset = 12;  // points clear the y axis and the plot's right edge
 
 // The x axis: log10 between powers of ten when the values span more than a factor of 10
 // (attention errors of fp16 and 3-bit codecs differ by orders of magnitude), linear from 0
@@ -23,7 +24,7 @@ struct XScale {
     const double lo = ticks.front(), hi = ticks.back();
     const double t = log10 ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
                            : (v - lo) / (hi - lo);
-    return kLeft + t * kPw;
+    return kLeft + kInset + t * (kPw - 2 * kInset);
   }
 };
 
@@ -88,18 +89,40 @@ std::string FrontPath(std::vector<std::pair<double, double>> front) {
                                      "stroke-dasharray=\"6,3\"/>\n";
 }
 
+struct Box {
+  double x0, x1, y;  // a label's extent and baseline
+};
+
+// The first baseline from `y` (then 14 px further up, down, ...) whose label overlaps none
+// already placed: close points keep readable labels.
+double FreeBaseline(const std::vector<Box>& placed, double x0, double x1, double y) {
+  for (int i = 0; i < 12; ++i) {
+    const double c = y + (i % 2 ? 14.0 : -14.0) * ((i + 1) / 2);
+    bool clear = c - 12 >= kTop - 10 && c <= kTop + kPh - 4;
+    for (const auto& b : placed) clear = clear && (x1 < b.x0 || x0 > b.x1 || std::fabs(c - b.y) >= 14);
+    if (clear) return c;
+  }
+  return y;
+}
+
 // One label per occupied position, beside the points: right, or left when only that side has
-// room for it; cut to the roomier side otherwise.
+// room for it; cut to the roomier side otherwise. Above the point, clear of the front's
+// horizontal runs (below it at the top of the plot), moved off labels already placed.
 std::string Labels(const std::map<std::pair<double, double>, std::string>& at) {
   std::string svg;
+  std::vector<Box> placed;
   for (const auto& [pos, names] : at) {
     const double need = kCharW * static_cast<double>(names.size());
-    const double room_right = kLeft + kPw - pos.first - 9, room_left = pos.first - 9 - kLeft;
+    const double room_right = kLeft + kPw - pos.first - 6, room_left = pos.first - 6 - kLeft;
     const bool right = need <= room_right || (need > room_left && room_right >= room_left);
     const auto fit = static_cast<size_t>(std::max(4.0, (right ? room_right : room_left) / kCharW));
-    svg += "<text x=\"" + Num(right ? pos.first + 9 : pos.first - 9) + "\" y=\"" +
-           Num(pos.second + 4) + "\"" + (right ? "" : " text-anchor=\"end\"") + ">" +
-           XmlEscape(Clip(names, fit)) + "<title>" + XmlEscape(names) + "</title></text>\n";
+    const std::string text = Clip(names, fit);
+    const double w = kCharW * static_cast<double>(text.size());
+    const double x = right ? pos.first + 6 : pos.first - 6, x0 = right ? x : x - w;
+    const double y = FreeBaseline(placed, x0, x0 + w, pos.second - 17 < kTop - 10 ? pos.second + 16 : pos.second - 7);
+    placed.push_back({x0, x0 + w, y});
+    svg += "<text x=\"" + Num(x) + "\" y=\"" + Num(y) + "\"" + (right ? "" : " text-anchor=\"end\"") +
+           ">" + XmlEscape(text) + "<title>" + XmlEscape(names) + "</title></text>\n";
   }
   return svg;
 }
