@@ -11,7 +11,7 @@ namespace kvsim::cli {
 void AddMergeCommand(CLI::App& app) {
   struct Args {
     std::vector<std::string> inputs;
-    std::string json, csv, report;
+    std::string json, csv, report, targets;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("merge", "Join the JSON results of sweep shards");
@@ -20,6 +20,7 @@ void AddMergeCommand(CLI::App& app) {
   cmd->add_option("--json", a->json, "Write the merged JSON here (- for standard output)")->required();
   cmd->add_option("--csv", a->csv, "Also write CSV");
   cmd->add_option("--report", a->report, "Also write a report: FILE.html or FILE.md");
+  AddTargetsOption(cmd, &a->targets);
   cmd->footer(
       "Example:\n  kvsim merge shard-0.json shard-1.json shard-2.json --json all.json --report all.html\n"
       "Fails (exit 2) when the files are not shards of one sweep or a point is missing.");
@@ -29,13 +30,14 @@ void AddMergeCommand(CLI::App& app) {
     files.Declare("--csv", a->csv);
     if (!a->report.empty()) CheckReportPath("--report", a->report);
     files.Declare("--report", a->report);
+    const ReportOptions report_options{ParseTargets("--targets", a->targets)};
     std::vector<nlohmann::ordered_json> docs;
     for (const auto& p : a->inputs) {
       docs.push_back(ReadJsonFile(p));
       CheckRunJson(docs.back(), p, /*sweep=*/true);
     }
     const auto merged = MergeRuns(docs, a->inputs);
-    SetSweepOutputs(merged, a->json, a->csv, a->report, &files);
+    SetSweepOutputs(merged, a->json, a->csv, a->report, report_options, &files);
     files.Print("merged " + std::to_string(docs.size()) + " shards: " +
                 std::to_string(merged["results"].size()) + " points\n");
     ListWritten(files.Commit());

@@ -16,7 +16,7 @@ namespace {
 
 struct SweepArgs {
   RunArgs run;
-  std::string csv, report, shard = "0/1";
+  std::string csv, report, shard = "0/1", targets;
   int64_t jobs = 0;
 };
 
@@ -26,6 +26,7 @@ void DoSweep(const SweepArgs& a) {
   files.Declare("--csv", a.csv);
   if (!a.report.empty()) CheckReportPath("--report", a.report);
   files.Declare("--report", a.report);
+  const ReportOptions report_options{ParseTargets("--targets", a.targets)};
   CheckQuiet(a.run.quiet, !a.run.json.empty() || !a.csv.empty() || !a.report.empty());
   RunPlan plan = MakeRunPlan(a.run);
   SweepOptions sweep;
@@ -54,7 +55,7 @@ void DoSweep(const SweepArgs& a) {
                   {"budgets", budgets}};
   doc["workload_stats"] = StatsToJson(stats);
   doc["command"] = CommandLine();
-  SetSweepOutputs(doc, a.run.json, a.csv, a.report, &files);
+  SetSweepOutputs(doc, a.run.json, a.csv, a.report, report_options, &files);
   if (!a.run.quiet) {
     std::ostringstream table;
     PrintRunTable(table, plan.workload->info(), run, plan.options, a.run.verbose);
@@ -74,6 +75,7 @@ void AddSweepCommand(CLI::App& app) {
   cmd->add_option("--report", a->report,
                   "Write a report: FILE.html (self-contained), FILE.md (charts as FILE-*.svg), or - "
                   "(HTML on standard output)");
+  AddTargetsOption(cmd, &a->targets);
   cmd->add_option("-j,--jobs", a->jobs, "Worker threads (default: one per core)");
   cmd->add_option("--shard", a->shard,
                   "Run only shard i of n (points with point % n == i); join with `kvsim merge`")
@@ -83,8 +85,11 @@ void AddSweepCommand(CLI::App& app) {
       "Examples:\n"
       "  kvsim sweep workloads/support_chat.json --strategy radix,block-trie,lru-buckets \\\n"
       "      --budget 5%..100%:8 --json plan.json --csv plan.csv --report plan.html\n"
+
       "  kvsim sweep trace.jsonl --strategy radix,belady --budget 1GiB..1TiB:x2 --shard 3/16 \\\n"
-      "      --json shard-3.json -q     # then: kvsim merge shard-*.json --json all.json");
+      "      --json shard-3.json -q     # then: kvsim merge shard-*.json --json all.json\n"
+      "The report opens with a table of each strategy's smallest swept budget reaching each\n"
+      "--targets hit rate, and a chart of that memory against attention error.");
   cmd->callback([a] { DoSweep(*a); });
 }
 

@@ -173,12 +173,21 @@ std::vector<std::string> RunInputs(const RunArgs& a) {
   return inputs;
 }
 
+void AddTargetsOption(CLI::App* cmd, std::string* targets) {
+  *targets = kDefaultTargets;
+  cmd->add_option("--targets", *targets,
+                  "Token hit rates in percent, comma-separated: the report's summary table gives "
+                  "each strategy's smallest swept budget reaching each")
+      ->capture_default_str();
+}
+
 void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,
-                     const std::string& csv, const std::string& report, OutputFiles* files) {
+                     const std::string& csv, const std::string& report,
+                     const ReportOptions& report_options, OutputFiles* files) {
   if (!json.empty()) files->Set(json, doc.dump(2) + "\n");
   if (!csv.empty()) files->Set(csv, RunToCsv(doc));
   if (report.empty()) return;
-  for (auto& f : RenderReport(doc, report)) {
+  for (auto& f : RenderReport(doc, report, report_options)) {
     if (f.path == report) {
       files->Set(report, std::move(f.text));
     } else {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvsim/output_files.h"
+#include "kvsim/plan_report.h"
 #include "kvsim/probe.h"
 #include "kvsim/replay.h"
 #include "kvsim/workload.h"
@@ -68,7 +69,12 @@ std::vector<std::string> KvDumpFiles(const std::string& dir);
 // Sets the outputs a sweep or merge writes (each may be empty: not asked for); the report's
 // chart files are added beside it.
 void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,
-                     const std::string& csv, const std::string& report, OutputFiles* files);
+                     const std::string& csv, const std::string& report,
+                     const ReportOptions& report_options, OutputFiles* files);
+
+// `--targets` of sweep and merge: the report's target token hit rates, in percent.
+constexpr const char* kDefaultTargets = "50,80,90,95";
+void AddTargetsOption(CLI::App* cmd, std::string* targets);
 
 // Tells on standard error which files a command wrote.
 void ListWritten(const std::vector<std::string>& paths);

@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "kvsim/error.h"
 #include "kvsim/report.h"
+#include "plan_summary.h"
 #include "svg_chart.h"
 
 namespace kvsim {
@@ -14,37 +16,44 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-// x of a row on a budget axis: bytes (token budgets priced at fp16). Unbounded rows: none.
-bool BudgetX(const ojson& doc, const ojson& row, double* x) {
-  const auto& b = row["budget"];
-  if (!b["bytes"].is_null()) {
-    *x = b["bytes"].get<double>();
-    return true;
-  }
-  if (!b["tokens"].is_null()) {
-    *x = b["tokens"].get<double>() * doc["model"]["fp16_bytes_per_token"].get<double>();
-    return true;
-  }
-  return false;
-}
-
 // One series per strategy (in first-seen order) of (budget bytes, metric).
 template <class F>
 std::vector<Series> ByStrategy(const ojson& doc, F metric) {
   std::vector<Series> out;
   std::map<std::string, size_t> at;
+  const auto styles = StrategyStyles(doc);
   for (const auto& row : doc["results"]) {
     double x, y;
-    if (!BudgetX(doc, row, &x) || !metric(row, &y)) continue;
+    if (!BudgetBytes(doc, row, &x) || !metric(row, &y)) continue;
     const std::string name = row["strategy"];
     if (!at.count(name)) {
       at[name] = out.size();
-      out.push_back({name, {}});
+      out.push_back({name, {}, styles.at(name)});
     }
     out[at[name]].points.emplace_back(x, y);
   }
   for (auto& s : out) std::sort(s.points.begin(), s.points.end());
   return out;
+}
+
+ReportChart Chart(std::string name, std::string svg) {
+  ReportChart c;
+  c.name = std::move(name);
+  c.svg = std::move(svg);
+  return c;
+}
+
+// The peak-memory chart's reference: y = budget at each swept bounded budget.
+Series BudgetLine(const ojson& doc) {
+  std::set<double> budgets;
+  for (const auto& row : doc["results"]) {
+    double x;
+    if (BudgetBytes(doc, row, &x)) budgets.insert(x);
+  }
+  Series line;
+  line.name = "budget";
+  for (double b : budgets) line.points.emplace_back(b, b);
+  return line;
 }
 
 std::string Fmt(double v, const char* f) {
@@ -67,7 +76,7 @@ std::vector<std::vector<std::string>> ResultCells(const ojson& doc) {
                   "of budget", "compression", "attention rel-L2", "top-8"});
   for (const auto& r : doc["results"]) {
     double budget = 0;
-    const bool bounded = BudgetX(doc, r, &budget);
+    const bool bounded = BudgetBytes(doc, r, &budget);
     const double peak = r["memory"]["peak_bytes"].get<double>();
     const auto& a = r["attention"];
     rows.push_back({r["strategy"], r["budget"]["spec"],
@@ -122,66 +131,118 @@ std::vector<std::pair<std::string, std::string>> WorkloadFacts(const ojson& doc)
 
 }  // namespace
 
-std::vector<ReportChart> ReportCharts(const ojson& doc) {
+std::vector<ReportChart> ReportCharts(const ojson& doc, const ReportOptions& options) {
   std::vector<ReportChart> charts;
   const Axis budget{"cache budget (bytes; token budgets at fp16)", Axis::Format::kBytes, true};
-  charts.push_back({"hit_rate", LineChart("Token hit rate against cache budget", budget,
+  charts.push_back(Chart("hit_rate", LineChart("Token hit rate against cache budget", budget,
                                           {"token hit rate", Axis::Format::kPercent},
                                           ByStrategy(doc, [](const ojson& r, double* y) {
                                             *y = r["token_hit_rate"].get<double>();
                                             return true;
-                                          }))});
-  charts.push_back({"gpu_seconds", LineChart("Prefill GPU-seconds saved against cache budget", budget,
+                                          }))));
+  charts.push_back(Chart("gpu_seconds", LineChart("Prefill GPU-seconds saved against cache budget", budget,
                                              {"prefill GPU-seconds saved", Axis::Format::kSeconds},
                                              ByStrategy(doc, [](const ojson& r, double* y) {
                                                *y = r.value("prefill_gpu_seconds_saved", 0.0);
                                                return true;
-                                             }))});
-  charts.push_back({"memory", LineChart("Peak memory held against cache budget", budget,
+                                             }))));
+  const Series budget_line = BudgetLine(doc);
+  charts.push_back(Chart("memory", LineChart("Peak memory held against cache budget", budget,
                                         {"peak KV memory held", Axis::Format::kBytes},
                                         ByStrategy(doc, [](const ojson& r, double* y) {
                                           *y = r["memory"]["peak_bytes"].get<double>();
                                           return true;
                                         }),
-                                        /*diagonal=*/true)});
+                                        &budget_line)));
   bool codecs = false, attention = false;
   for (const auto& r : doc["results"]) {
     codecs = codecs || r["codec"] != "fp16";
     attention = attention || !r["attention"].is_null();
   }
   if (codecs) {
-    charts.push_back({"compression", LineChart("Compression ratio against cache budget", budget,
+    charts.push_back(Chart("compression", LineChart("Compression ratio against cache budget", budget,
                                                {"fp16 bytes / stored bytes", Axis::Format::kNumber},
                                                ByStrategy(doc, [](const ojson& r, double* y) {
                                                  *y = r["compression_ratio"].get<double>();
                                                  return true;
-                                               }))});
+                                               }))));
   }
   if (attention) {
-    std::vector<std::pair<std::string, double>> bars;
-    std::map<std::string, bool> seen;
-    for (const auto& r : doc["results"]) {
-      if (r["attention"].is_null() || seen[r["strategy"]]) continue;
-      seen[r["strategy"]] = true;
-      bars.emplace_back(r["strategy"], r["attention"]["output_rel_l2"]["mean"].get<double>());
+    const auto plans = PickBudgets(doc, options.targets);
+    std::vector<Bar> bars;
+    for (const auto& s : plans) {
+      if (s.has_attention) bars.push_back({s.strategy, s.attention, s.style});
     }
-    charts.push_back({"attention", BarChart("Attention error of each strategy's codec",
+    charts.push_back(Chart("attention", BarChart("Attention error of each strategy's codec",
                                             {"mean ||o~ - o|| / ||o|| (lower is better)",
                                              Axis::Format::kNumber},
-                                            bars)});
+                                            bars)));
+    charts.push_back(TradeoffChart(plans, options.targets));
   }
   return charts;
 }
 
-std::string HtmlReport(const ojson& doc) {
+namespace {
+
+std::string HtmlTable(const std::vector<std::vector<std::string>>& cells, size_t text_columns) {
+  std::string h = "<table>\n";
+  for (size_t r = 0; r < cells.size(); ++r) {
+    h += "<tr>";
+    for (size_t c = 0; c < cells[r].size(); ++c) {
+      h += r == 0 ? "<th>" + XmlEscape(cells[r][c]) + "</th>"
+                  : (c < text_columns ? "<td>" : "<td class=\"n\">") + XmlEscape(cells[r][c]) + "</td>";
+    }
+    h += "</tr>\n";
+  }
+  return h + "</table>\n";
+}
+
+std::string MarkdownTable(const std::vector<std::vector<std::string>>& cells, size_t text_columns) {
+  std::string m;
+  for (size_t r = 0; r < cells.size(); ++r) {
+    m += "|";
+    for (const auto& c : cells[r]) m += " " + c + " |";
+    m += "\n";
+    if (r == 0) {
+      m += "|";
+      for (size_t c = 0; c < cells[r].size(); ++c) m += c < text_columns ? "---|" : "---:|";
+      m += "\n";
+    }
+  }
+  return m;
+}
+
+const char kSummaryNote[] =
+    "The smallest swept budget that reaches each token hit rate, per strategy: the budget as "
+    "written, then its size (token budgets priced at fp16). \"not reached\": no swept budget "
+    "reaches it. Attention rel-L2: the mean relative error of attention computed from the "
+    "strategy's stored bytes (- when not probed).";
+
+const ReportChart* Find(const std::vector<ReportChart>& charts, const std::string& name) {
+  for (const auto& c : charts) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string HtmlReport(const ojson& doc, const ReportOptions& options) {
+  const auto charts = ReportCharts(doc, options);
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kvsim report: " +
       XmlEscape(doc["workload"]["name"].get<std::string>()) +
       "</title>\n<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:24px "
       "auto;color:#222}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid "
       "#ccc;padding:4px 8px;font-size:13px}th{background:#f4f4f4}td.n{text-align:right}"
-      "code{background:#f4f4f4;padding:2px 4px}figure{margin:18px 0}</style></head><body>\n";
+      "code{background:#f4f4f4;padding:2px 4px}figure{margin:18px 0}figcaption{font-size:13px;"
+      "color:#444;max-width:760px}</style></head><body>\n";
   h += "<h1>kvsim capacity report: " + XmlEscape(doc["workload"]["name"].get<std::string>()) + "</h1>\n";
+  h += "<h2>At a glance</h2>\n<p>" + XmlEscape(kSummaryNote) + "</p>\n";
+  h += HtmlTable(SummaryCells(PickBudgets(doc, options.targets), options.targets), 1);
+  if (const ReportChart* t = Find(charts, "tradeoff")) {
+    h += "<figure>" + t->svg + "<figcaption>" + XmlEscape(t->caption) + "</figcaption></figure>\n";
+  }
   h += "<h2>Workload and run</h2>\n<table>\n";
   for (const auto& [k, v] : WorkloadFacts(doc)) {
     h += "<tr><th>" + XmlEscape(k) + "</th><td>" + (k == "command" ? "<code>" + XmlEscape(v) + "</code>" : XmlEscape(v)) +
@@ -189,44 +250,34 @@ std::string HtmlReport(const ojson& doc) {
   }
   h += "</table>\n<h2>Charts</h2>\n<p>Bounded budgets only (token budgets priced at fp16); "
        "unbounded rows are in the results table.</p>\n";
-  for (const auto& c : ReportCharts(doc)) h += "<figure>" + c.svg + "</figure>\n";
-  h += "<h2>Results</h2>\n<table>\n";
-  const auto cells = ResultCells(doc);
-  for (size_t r = 0; r < cells.size(); ++r) {
-    h += "<tr>";
-    for (size_t c = 0; c < cells[r].size(); ++c) {
-      h += r == 0 ? "<th>" + XmlEscape(cells[r][c]) + "</th>"
-                  : (c < 2 ? "<td>" : "<td class=\"n\">") + XmlEscape(cells[r][c]) + "</td>";
-    }
-    h += "</tr>\n";
+  for (const auto& c : charts) {
+    if (c.name != "tradeoff") h += "<figure>" + c.svg + "</figure>\n";
   }
-  h += "</table>\n<p>Hit rate: prompt tokens served from the cache / prompt tokens. GPU-seconds "
+  h += "<h2>Results</h2>\n" + HtmlTable(ResultCells(doc), 2);
+  h += "<p>Hit rate: prompt tokens served from the cache / prompt tokens. GPU-seconds "
        "saved: hit tokens / prefill throughput. Memory is sampled after each request's eviction "
        "step and never exceeds the budget. Attention error: exact fp32 attention against "
        "attention from the stored bytes (kvsim README, \"Attention error\").</p>\n</body></html>\n";
   return h;
 }
 
-std::string MarkdownReport(const ojson& doc, const std::string& chart_prefix) {
+std::string MarkdownReport(const ojson& doc, const std::string& chart_prefix,
+                           const ReportOptions& options) {
+  const auto charts = ReportCharts(doc, options);
   std::string m = "# kvsim capacity report: " + doc["workload"]["name"].get<std::string>() + "\n\n";
-  m += "| | |\n|---|---|\n";
+  m += "## At a glance\n\n" + std::string(kSummaryNote) + "\n\n";
+  m += MarkdownTable(SummaryCells(PickBudgets(doc, options.targets), options.targets), 1) + "\n";
+  if (const ReportChart* t = Find(charts, "tradeoff")) {
+    m += "![tradeoff](" + chart_prefix + "tradeoff.svg)\n\n" + t->caption + "\n\n";
+  }
+  m += "## Workload and run\n\n| | |\n|---|---|\n";
   for (const auto& [k, v] : WorkloadFacts(doc)) m += "| " + k + " | " + (k == "command" ? "`" + v + "`" : v) + " |\n";
   m += "\n## Charts\n\nBounded budgets only (token budgets priced at fp16); unbounded rows are in "
        "the results table.\n\n";
-  for (const auto& c : ReportCharts(doc)) m += "![" + c.name + "](" + chart_prefix + c.name + ".svg)\n\n";
-  m += "## Results\n\n";
-  const auto cells = ResultCells(doc);
-  for (size_t r = 0; r < cells.size(); ++r) {
-    m += "|";
-    for (const auto& c : cells[r]) m += " " + c + " |";
-    m += "\n";
-    if (r == 0) {
-      m += "|";
-      for (size_t c = 0; c < cells[r].size(); ++c) m += c < 2 ? "---|" : "---:|";
-      m += "\n";
-    }
+  for (const auto& c : charts) {
+    if (c.name != "tradeoff") m += "![" + c.name + "](" + chart_prefix + c.name + ".svg)\n\n";
   }
-  return m;
+  return m + "## Results\n\n" + MarkdownTable(ResultCells(doc), 2);
 }
 
 namespace {
@@ -244,13 +295,14 @@ void CheckReportPath(const std::string& option, const std::string& path) {
   }
 }
 
-std::vector<ReportFile> RenderReport(const ojson& doc, const std::string& path) {
-  if (IsHtmlPath(path)) return {{path, HtmlReport(doc)}};
+std::vector<ReportFile> RenderReport(const ojson& doc, const std::string& path,
+                                     const ReportOptions& options) {
+  if (IsHtmlPath(path)) return {{path, HtmlReport(doc, options)}};
   const std::string stem = path.substr(0, path.size() - 3);
   const std::string base = stem.substr(stem.find_last_of('/') + 1);
   std::vector<ReportFile> files;
-  for (const auto& c : ReportCharts(doc)) files.push_back({stem + "-" + c.name + ".svg", c.svg});
-  files.push_back({path, MarkdownReport(doc, base + "-")});
+  for (const auto& c : ReportCharts(doc, options)) files.push_back({stem + "-" + c.name + ".svg", c.svg});
+  files.push_back({path, MarkdownReport(doc, base + "-", options)});
   return files;
 }
 

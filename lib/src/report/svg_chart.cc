@@ -7,20 +7,28 @@
 #include <cstdio>
 
 namespace kvsim {
-namespace {
-
-constexpr double kW = 760, kH = 380, kLeft = 88, kRight = 200, kTop = 40, kBottom = 58;
-const char* kColors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                         "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+namespace svg {
 
 std::string Num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
+  return std::string(buf) == "-0.0" ? "0.0" : buf;
 }
 
-// "Nice" linear ticks covering [lo, hi].
-std::vector<double> NiceTicks(double lo, double hi, int want = 6) {
+namespace {
+// Ticks at integer multiples of `step` from <= lo to >= hi (integer indices: no drift from
+// repeated addition). A range too narrow for its magnitude to step through (hand-edited
+// JSON: 1e18 .. 1e18 + 1) gets its two ends.
+std::vector<double> StepTicks(double lo, double hi, double step) {
+  const double first = std::floor(lo / step + 1e-9), last = std::ceil(hi / step - 1e-9);
+  if (!(last - first <= 64) || first + 1 == first || !std::isfinite(first * step)) return {lo, hi};
+  std::vector<double> t;
+  for (double k = first; k <= last; ++k) t.push_back(k * step);
+  return t;
+}
+}  // namespace
+
+std::vector<double> NiceTicks(double lo, double hi, int want) {
   if (hi <= lo) hi = lo + 1;
   const double raw = (hi - lo) / want;
   const double mag = std::pow(10, std::floor(std::log10(raw)));
@@ -31,21 +39,76 @@ std::vector<double> NiceTicks(double lo, double hi, int want = 6) {
       break;
     }
   }
-  std::vector<double> t;
-  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) t.push_back(v);
-  return t;
+  return StepTicks(lo, hi, step);
 }
 
-std::string Header(const std::string& title) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + Num(kW) + " " + Num(kH) +
-         "\" width=\"" + Num(kW) + "\" height=\"" + Num(kH) +
+std::vector<double> ValueTicks(double lo, double hi, Axis::Format format) {
+  if (format != Axis::Format::kBytes) return NiceTicks(lo, hi);
+  // Byte axes step by a power of two (256 GiB, 512 MiB, ...): every tick is a round number of
+  // one binary unit.
+  if (hi <= lo) hi = lo + 1;
+  return StepTicks(lo, hi, std::pow(2, std::ceil(std::log2((hi - lo) / 6))));
+}
+
+std::string Header(const std::string& title, double height) {
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + Num(kW) + " " + Num(height) +
+         "\" width=\"" + Num(kW) + "\" height=\"" + Num(height) +
          "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
          "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
          "<text x=\"" + Num(kW / 2) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" "
          "font-weight=\"bold\">" + XmlEscape(title) + "</text>\n";
 }
 
+// Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; yellow
+// last, as it is the faintest on white.
+std::string Color(int style) {
+  static const char* kColors[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
+                                  "#CC79A7", "#56B4E9", "#000000", "#F0E442"};
+  return kColors[style % 8];
+}
+
+std::string Dash(int style) {
+  static const char* kDashes[] = {"", "7,3", "2,2", "9,3,2,3", "4,4", "12,3"};
+  return kDashes[style % 6];
+}
+
+namespace {
+// Marker outlines about 9px across, centred on the origin.
+const char* Shape(int style) {
+  static const char* kShapes[] = {
+      "M-4,0a4,4 0 1,0 8,0a4,4 0 1,0 -8,0z",                             // circle
+      "M-3.5,-3.5h7v7h-7z",                                              // square
+      "M0,-4.5L4.5,3.5L-4.5,3.5z",                                       // triangle
+      "M0,-5L5,0L0,5L-5,0z",                                             // diamond
+      "M0,4.5L4.5,-3.5L-4.5,-3.5z",                                      // triangle down
+      "M-1.5,-5h3v3.5h3.5v3h-3.5v3.5h-3v-3.5h-3.5v-3h3.5z",              // plus
+      "M-4.5,0L-2.2,-4L2.2,-4L4.5,0L2.2,4L-2.2,4z"};                     // hexagon
+  return kShapes[style % 7];
+}
 }  // namespace
+
+std::string Marker(int style, double x, double y, const std::string& cls, const std::string& tip,
+                   bool filled) {
+  return "<path class=\"marker" + (cls.empty() ? "" : " " + cls) + "\" d=\"" + Shape(style) +
+         "\" transform=\"translate(" + Num(x) + "," + Num(y) + ")\" fill=\"" +
+         (filled ? Color(style) : "none") + "\" stroke=\"" + Color(style) +
+         "\" stroke-width=\"1.5\"><title>" + XmlEscape(tip) + "</title></path>\n";
+}
+
+std::string LegendRow(int style, double x, double y, const std::string& name) {
+  const std::string dash = Dash(style);
+  return "<line x1=\"" + Num(x) + "\" x2=\"" + Num(x + 28) + "\" y1=\"" + Num(y) + "\" y2=\"" +
+         Num(y) + "\" stroke=\"" + Color(style) + "\" stroke-width=\"2\"" +
+         (dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"") + "/>\n" +
+         Marker(style, x + 14, y, "", name) + "<text x=\"" + Num(x + 34) + "\" y=\"" + Num(y + 4) +
+         "\">" + XmlEscape(Clip(name, 22)) + "<title>" + XmlEscape(name) + "</title></text>\n";
+}
+
+std::string Clip(const std::string& s, size_t max_chars) {
+  return s.size() > max_chars ? s.substr(0, max_chars - 1) + "\u2026" : s;
+}
+
+}  // namespace svg
 
 std::string XmlEscape(const std::string& s) {
   std::string o;
@@ -87,149 +150,38 @@ std::string FormatTick(double v, Axis::Format f) {
   }
 }
 
-std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
-                      const std::vector<Series>& series, bool diagonal) {
-  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
-  for (const auto& s : series) {
-    for (const auto& [px, py] : s.points) {
-      x0 = std::min(x0, px);
-      x1 = std::max(x1, px);
-      y0 = std::min(y0, py);
-      y1 = std::max(y1, py);
-    }
-  }
-  std::string svg = Header(title);
-  const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
-  if (x0 > x1) {
-    return svg + "<text x=\"" + Num(kW / 2) + "\" y=\"" + Num(kH / 2) +
-           "\" text-anchor=\"middle\">no bounded budgets to plot</text>\n</svg>\n";
-  }
-  if (diagonal) {
-    y0 = std::min(y0, x0);
-    y1 = std::max(y1, x1);
-  }
-  if (y.from_zero) y0 = std::min(0.0, y0);
-  if (y.format == Axis::Format::kPercent) y1 = std::max(y1, std::min(1.0, y1 * 1.05));
-  if (y1 <= y0) y1 = y0 + 1;
-  const bool logx = x.log2 && x0 > 0 && x1 / x0 > 4;
-  auto fx = [&](double v) {
-    const double t = logx ? (std::log2(v) - std::log2(x0)) / std::max(1e-12, std::log2(x1) - std::log2(x0))
-                          : (x1 > x0 ? (v - x0) / (x1 - x0) : 0.5);
-    return kLeft + t * pw;
-  };
-  // Byte axes tick at round numbers of one binary unit (256 MiB, 512 MiB, ...).
-  double unit = 1;
-  if (y.format == Axis::Format::kBytes) {
-    while (std::max(std::fabs(y0), std::fabs(y1)) / unit >= 1024) unit *= 1024;
-  }
-  auto yt = NiceTicks(y0 / unit, y1 / unit);
-  for (auto& t : yt) t *= unit;
-  y0 = std::min(y0, yt.front());
-  y1 = std::max(y1, yt.back());
-  auto fy = [&](double v) { return kTop + ph - (v - y0) / (y1 - y0) * ph; };
-  // Grid and y ticks.
-  for (double t : yt) {
-    svg += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft + pw) + "\" y1=\"" + Num(fy(t)) +
-           "\" y2=\"" + Num(fy(t)) + "\" stroke=\"#e5e5e5\"/>\n";
-    svg += "<text x=\"" + Num(kLeft - 6) + "\" y=\"" + Num(fy(t) + 4) +
-           "\" text-anchor=\"end\">" + XmlEscape(FormatTick(t, y.format)) + "</text>\n";
-  }
-  // X ticks: powers of two on a log axis, nice numbers otherwise.
-  std::vector<double> xt;
-  if (logx) {
-    for (double e = std::ceil(std::log2(x0) - 1e-9); e <= std::log2(x1) + 1e-9; ++e) xt.push_back(std::pow(2, e));
-    while (xt.size() > 9) {
-      std::vector<double> thin;
-      for (size_t i = 0; i < xt.size(); i += 2) thin.push_back(xt[i]);
-      xt = thin;
-    }
-  } else {
-    xt = NiceTicks(x0, x1);
-  }
-  for (double t : xt) {
-    if (t < x0 - 1e-9 * std::fabs(x0) || t > x1 + 1e-9 * std::fabs(x1)) continue;
-    svg += "<line x1=\"" + Num(fx(t)) + "\" x2=\"" + Num(fx(t)) + "\" y1=\"" + Num(kTop) +
-           "\" y2=\"" + Num(kTop + ph) + "\" stroke=\"#f0f0f0\"/>\n";
-    svg += "<text x=\"" + Num(fx(t)) + "\" y=\"" + Num(kTop + ph + 16) +
-           "\" text-anchor=\"middle\">" + XmlEscape(FormatTick(t, x.format)) + "</text>\n";
-  }
-  // Axes and labels.
-  svg += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft) + "\" y1=\"" + Num(kTop) + "\" y2=\"" +
-         Num(kTop + ph) + "\" stroke=\"#333\"/>\n";
-  svg += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft + pw) + "\" y1=\"" + Num(kTop + ph) +
-         "\" y2=\"" + Num(kTop + ph) + "\" stroke=\"#333\"/>\n";
-  svg += "<text x=\"" + Num(kLeft + pw / 2) + "\" y=\"" + Num(kH - 12) +
-         "\" text-anchor=\"middle\" font-size=\"13\">" + XmlEscape(x.label) +
-         (logx ? " (log scale)" : "") + "</text>\n";
-  svg += "<text transform=\"translate(14," + Num(kTop + ph / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">" + XmlEscape(y.label) + "</text>\n";
-  if (diagonal) {
-    svg += "<line x1=\"" + Num(fx(x0)) + "\" y1=\"" + Num(fy(x0)) + "\" x2=\"" + Num(fx(x1)) +
-           "\" y2=\"" + Num(fy(x1)) + "\" stroke=\"#999\" stroke-dasharray=\"5,4\"/>\n";
-  }
-  // Lines, markers, legend.
-  for (size_t i = 0; i < series.size(); ++i) {
-    const std::string color = kColors[i % 10];
-    const auto& s = series[i];
-    std::string path;
-    for (const auto& [px, py] : s.points) {
-      path += (path.empty() ? "M" : " L") + Num(fx(px)) + "," + Num(fy(py));
-    }
-    svg += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"2\"/>\n";
-    for (const auto& [px, py] : s.points) {
-      svg += "<circle cx=\"" + Num(fx(px)) + "\" cy=\"" + Num(fy(py)) + "\" r=\"3\" fill=\"" +
-             color + "\"><title>" + XmlEscape(s.name) + ": " + XmlEscape(FormatTick(px, x.format)) +
-             ", " + XmlEscape(FormatTick(py, y.format)) + "</title></circle>\n";
-    }
-    const double ly = kTop + 10 + 20 * static_cast<double>(i);
-    svg += "<line x1=\"" + Num(kW - kRight + 14) + "\" x2=\"" + Num(kW - kRight + 38) + "\" y1=\"" +
-           Num(ly) + "\" y2=\"" + Num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"3\"/>\n";
-    std::string label = s.name.size() > 24 ? s.name.substr(0, 23) + "…" : s.name;
-    svg += "<text x=\"" + Num(kW - kRight + 44) + "\" y=\"" + Num(ly + 4) + "\">" + XmlEscape(label) +
-           "<title>" + XmlEscape(s.name) + "</title></text>\n";
-  }
-  if (diagonal) {
-    const double ly = kTop + 10 + 20 * static_cast<double>(series.size());
-    svg += "<line x1=\"" + Num(kW - kRight + 14) + "\" x2=\"" + Num(kW - kRight + 38) + "\" y1=\"" +
-           Num(ly) + "\" y2=\"" + Num(ly) + "\" stroke=\"#999\" stroke-dasharray=\"5,4\"/>\n";
-    svg += "<text x=\"" + Num(kW - kRight + 44) + "\" y=\"" + Num(ly + 4) + "\">budget</text>\n";
-  }
-  return svg + "</svg>\n";
-}
-
-std::string BarChart(const std::string& title, const Axis& value,
-                     const std::vector<std::pair<std::string, double>>& bars) {
-  std::string svg = Header(title);
-  const double left = 240, pw = kW - left - 60, top = kTop + 6;
-  const double bh = std::min(28.0, (kH - top - kBottom) / std::max<size_t>(1, bars.size()));
-  double hi = 0;
-  for (const auto& b : bars) hi = std::max(hi, b.second);
-  const auto ticks = NiceTicks(0, hi > 0 ? hi : 1, 5);
-  hi = ticks.back();
+std::string BarChart(const std::string& title, const Axis& value, const std::vector<Bar>& bars) {
+  using namespace svg;
+  // Names right-aligned before `left`; value labels after the bar end, inside `label_room`.
+  constexpr double left = 230, label_room = 80, top = kTop + 6, bh = 28;
+  const double pw = kW - left - label_room;
   const double bottom = top + bh * static_cast<double>(bars.size());
+  std::string svg = Header(title, bottom + 50);
+  double hi = 0;
+  for (const auto& b : bars) hi = std::max(hi, b.value);
+  const auto ticks = NiceTicks(0, hi > 0 ? hi : 1, 5);
+  hi = ticks.back();  // >= every value: no bar runs past the axis
   for (double t : ticks) {
     const double x = left + t / hi * pw;
     svg += "<line x1=\"" + Num(x) + "\" x2=\"" + Num(x) + "\" y1=\"" + Num(top) + "\" y2=\"" +
            Num(bottom) + "\" stroke=\"#e5e5e5\"/>\n";
-    svg += "<text x=\"" + Num(x) + "\" y=\"" + Num(bottom + 16) + "\" text-anchor=\"middle\">" +
-           XmlEscape(FormatTick(t, value.format)) + "</text>\n";
+    svg += "<text class=\"xtick\" x=\"" + Num(x) + "\" y=\"" + Num(bottom + 16) +
+           "\" text-anchor=\"middle\">" + XmlEscape(FormatTick(t, value.format)) + "</text>\n";
   }
   for (size_t i = 0; i < bars.size(); ++i) {
     const double y = top + bh * static_cast<double>(i);
-    std::string label = bars[i].first.size() > 34 ? bars[i].first.substr(0, 33) + "…" : bars[i].first;
+    const double w = std::max(0.0, bars[i].value / hi * pw);
     svg += "<text x=\"" + Num(left - 8) + "\" y=\"" + Num(y + bh / 2 + 4) +
-           "\" text-anchor=\"end\">" + XmlEscape(label) + "<title>" + XmlEscape(bars[i].first) +
-           "</title></text>\n";
-    svg += "<rect x=\"" + Num(left) + "\" y=\"" + Num(y + 3) + "\" width=\"" +
-           Num(std::max(0.0, bars[i].second / hi * pw)) + "\" height=\"" + Num(bh - 6) +
-           "\" fill=\"" + kColors[i % 10] + "\"/>\n";
-    svg += "<text x=\"" + Num(left + bars[i].second / hi * pw + 4) + "\" y=\"" +
-           Num(y + bh / 2 + 4) + "\">" + XmlEscape(FormatTick(bars[i].second, value.format)) +
-           "</text>\n";
+           "\" text-anchor=\"end\">" + XmlEscape(Clip(bars[i].name, 30)) + "<title>" +
+           XmlEscape(bars[i].name) + "</title></text>\n";
+    svg += "<rect class=\"bar\" x=\"" + Num(left) + "\" y=\"" + Num(y + 4) + "\" width=\"" + Num(w) +
+           "\" height=\"" + Num(bh - 8) + "\" fill=\"" + Color(bars[i].style) + "\"/>\n";
+    svg += "<text x=\"" + Num(left + w + 4) + "\" y=\"" + Num(y + bh / 2 + 4) + "\">" +
+           XmlEscape(FormatTick(bars[i].value, value.format)) + "</text>\n";
   }
   svg += "<line x1=\"" + Num(left) + "\" x2=\"" + Num(left) + "\" y1=\"" + Num(top) + "\" y2=\"" +
          Num(bottom) + "\" stroke=\"#333\"/>\n";
-  svg += "<text x=\"" + Num(left + pw / 2) + "\" y=\"" + Num(bottom + 36) +
+  svg += "<text x=\"" + Num(left + pw / 2) + "\" y=\"" + Num(bottom + 38) +
          "\" text-anchor=\"middle\" font-size=\"13\">" + XmlEscape(value.label) + "</text>\n";
   return svg + "</svg>\n";
 }

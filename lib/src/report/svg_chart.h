@@ -1,8 +1,16 @@
 // Small SVG charts for the capacity report: line charts (one line per strategy, linear or log2
-// x axis) and horizontal bar charts, with axes, ticks, units and a legend. Internal header.
+// x axis), horizontal bar charts and scatter charts, with axes, ticks, units and a legend.
+// Internal header.
+//
+// Every series has a style index: its colour (Okabe-Ito, safe for colour-blind readers), marker
+// shape and dash pattern. A strategy keeps one style in every chart of a report, and series that
+// coincide stay distinguishable by marker and dash. Elements tests look for carry a class:
+// "series" (a line), "marker" (a point, positioned by transform="translate(x,y)"), "reference"
+// (the budget polyline), "ytick"/"xtick" (tick labels), "bar", "pareto" (a front point).
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kvsim {
@@ -10,6 +18,7 @@ namespace kvsim {
 struct Series {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y), x ascending
+  int style = -1;                                 // colour/marker/dash; -1: the series' position
 };
 
 struct Axis {
@@ -19,11 +28,31 @@ struct Axis {
   bool from_zero = true;  // y only: include 0
 };
 
+// `reference`, when given, is drawn as a grey dashed polyline through its points (for the peak
+// memory chart: y = budget at each swept budget) and listed in the legend under its name.
 std::string LineChart(const std::string& title, const Axis& x, const Axis& y,
-                      const std::vector<Series>& series, bool diagonal = false);
+                      const std::vector<Series>& series, const Series* reference = nullptr);
 
-std::string BarChart(const std::string& title, const Axis& value,
-                     const std::vector<std::pair<std::string, double>>& bars);
+struct Bar {
+  std::string name;
+  double value;
+  int style;
+};
+
+// Bars scale to an axis that covers the largest value; bars and value labels fit the chart.
+std::string BarChart(const std::string& title, const Axis& value, const std::vector<Bar>& bars);
+
+struct ScatterPoint {
+  std::string name;
+  double x, y;
+  int style;
+  bool pareto;  // drawn filled, joined by the front's staircase
+};
+
+// One marker per point, labelled by name (points at one position share a label). The x axis is
+// log10 when its values span more than a factor of 10; `empty_note` is shown when no points.
+std::string ScatterChart(const std::string& title, const Axis& x, const Axis& y,
+                         const std::vector<ScatterPoint>& points, const std::string& empty_note);
 
 // Escapes &, <, > and " for HTML and SVG text.
 std::string XmlEscape(const std::string& s);
@@ -31,4 +60,28 @@ std::string XmlEscape(const std::string& s);
 // "1.5 GiB", "12%", "3.2 s": tick labels.
 std::string FormatTick(double v, Axis::Format f);
 
+// Shared drawing pieces of the chart files.
+namespace svg {
+
+constexpr double kW = 760, kH = 380, kLeft = 88, kRight = 210, kTop = 40, kBottom = 58;
+constexpr double kCharW = 7.0;  // upper bound of a 12px Helvetica character's advance, in px
+
+std::string Num(double v);
+// Linear ticks at "nice" steps whose first is <= lo and last >= hi.
+std::vector<double> NiceTicks(double lo, double hi, int want = 6);
+// Ticks of a value axis whose first is <= lo and last >= hi: NiceTicks, or on byte axes powers
+// of two (256 MiB, 512 MiB, ...).
+std::vector<double> ValueTicks(double lo, double hi, Axis::Format format);
+std::string Header(const std::string& title, double height = kH);
+std::string Color(int style);
+std::string Dash(int style);  // "" for solid
+// A hollow (or, `filled`, solid) marker: hollow markers at one position show every outline of the style's shape centred at (x, y).
+std::string Marker(int style, double x, double y, const std::string& cls, const std::string& tip,
+                   bool filled = false);
+// A legend row at (x, y): line sample with the style's dash and marker, then the name.
+std::string LegendRow(int style, double x, double y, const std::string& name);
+// `s` cut to `max_chars` characters (UTF-8 safe for ASCII names), with "..." when cut.
+std::string Clip(const std::string& s, size_t max_chars);
+
+}  // namespace svg
 }  // namespace kvsim
