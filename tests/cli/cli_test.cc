@@ -29,7 +29,7 @@ Result Kvsim(const std::string& args) { return testing::RunKvsim(args); }
 
 const char* kDefault = "workloads/support_chat.json";
 
-TEST_CASE("run prints the table and writes every SPEC 7 field") {
+TEST_CASE("run prints the table and writes every documented output field") {
   testing::TempDir dir;
   const std::string json = dir.Path("r.json");
   const Result r = Kvsim(std::string("run ") + kDefault + " --budget inf,25% --json " + json);

@@ -38,7 +38,7 @@ std::vector<float> UnitVector(std::mt19937_64& rng, size_t d) {
   return v;
 }
 
-TEST_CASE("bytes per vector are exactly the SPEC layouts, measured from the encoder") {
+TEST_CASE("bytes per vector are exactly the documented layouts, measured from the encoder") {
   CHECK(Bytes(Make("fp32")->key(Tier::kHot)) == 512);
   CHECK(Bytes(Make("fp16")->key(Tier::kHot)) == 256);
   CHECK(Bytes(Make("q8")->key(Tier::kHot)) == 144);   // 4 groups x (32 + 4)
@@ -64,7 +64,7 @@ TEST_CASE("bytes per vector are exactly the SPEC layouts, measured from the enco
   CHECK(Bytes(Make("two-tier:store=q8")->key(Tier::kCold)) == 144);
 }
 
-TEST_CASE("compression ratios at d = 128 match SPEC 6") {
+TEST_CASE("compression ratios at d = 128 match the documented layouts") {
   auto ratio = [](const VectorCodec& c) { return 256.0 / double(Bytes(c)); };
   CHECK(ratio(Make("q8")->key(Tier::kHot)) == doctest::Approx(1.78).epsilon(0.005));
   CHECK(ratio(Make("q4")->key(Tier::kHot)) == doctest::Approx(3.2));

@@ -16,7 +16,7 @@ def write(target, name, data):
         f.write(data if isinstance(data, bytes) else data.encode())
 
 
-# chat: the SPEC example and the first sessions of each bundled workload
+# chat: the documented example and the first sessions of each bundled workload
 write("chat", "spec", json.dumps({"format": "kvsim-chat/1", "name": "support-bot", "sessions": [
     {"id": "c1", "start": 0.0, "messages": [
         {"role": "system", "length": 512, "shared": "support-v3"},
@@ -34,7 +34,7 @@ for wl in ("support_chat", "gen_support", "agent_tools"):
                 m["length"] = min(m["length"], 64)
     write("chat", wl, json.dumps(doc))
 
-# token traces: SPEC 2.2 lines
+# token traces: documented token-trace lines
 write("trace", "spec", "\n".join([
     '{"t": 0, "session": "c1", "prompt": [1, 2, 3, 4], "output": [5, 6]}',
     '{"t": 12.5, "session": "c1", "prompt": [1, 2, 3, 4, 5, 6, 7], "output": 3}',

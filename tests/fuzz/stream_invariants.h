@@ -1,4 +1,4 @@
-// What every request stream must satisfy (SPEC 1, 2), whatever input it came from. Used by the
+// What every request stream must satisfy (docs/contract.md, "Terms" and "Workload formats"), whatever input it came from. Used by the
 // fuzz targets (a violation is a finding) and by the property tests. Returns "" or a
 // description of the first violation.
 #pragma once

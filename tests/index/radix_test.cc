@@ -1,4 +1,4 @@
-// radix follows SPEC 4.1 to the node: splits, one leaf per insert, LRU leaf eviction.
+// radix follows docs/contract.md, "radix" to the node: splits, one leaf per insert, LRU leaf eviction.
 #include <doctest/doctest.h>
 
 #include "support/index_driver.h"

@@ -1,4 +1,4 @@
-// Budget strings (SPEC 5) and strategy strings (SPEC 6).
+// Budget strings (docs/contract.md, "Budgets") and strategy strings ("Strategies").
 #include <doctest/doctest.h>
 
 #include <functional>

@@ -1,5 +1,5 @@
 // Two-tier accounting: the ledger's hot tokens equal an independent count. A token at position p
-// is hot when p >= n - tail for the length n of the last sequence that wrote it (SPEC: after each
+// is hot when p >= n - tail for the length n of the last sequence that wrote it (docs/contract.md, "two-tier's hot tail": after each
 // request, tokens of its sequence at positions >= n - tail are hot, tokens elsewhere keep theirs).
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Independent, deliberately simple reference implementations of SPEC 4 for differential
+// Independent, deliberately simple reference implementations of docs/contract.md, "Indexes" for differential
 // tests. They share no code with lib/ and favour obviousness over speed: full scans, maps
 // keyed by whole token prefixes. Each returns the hit tokens of every request in order, for a
 // token budget (0 = unbounded).
@@ -49,7 +49,7 @@ inline std::vector<uint64_t> BruteForceBlocksUnbounded(const std::vector<Flat>& 
   return hits;
 }
 
-// SPEC 4.1 with nodes in a vector and eviction by scanning every node for the LRU leaf.
+// docs/contract.md, "radix" with nodes in a vector and eviction by scanning every node for the LRU leaf.
 class NaiveRadix {
  public:
   explicit NaiveRadix(uint64_t budget) : budget_(budget) { nodes_.push_back({}); }
@@ -135,7 +135,7 @@ class NaiveRadix {
   std::vector<Node> nodes_;
 };
 
-// SPEC 4.2 with blocks keyed by their whole token prefix; eviction scans for the smallest
+// docs/contract.md, "block-trie" with blocks keyed by their whole token prefix; eviction scans for the smallest
 // (last_use, -depth).
 inline std::vector<uint64_t> NaiveBlocks(const std::vector<Flat>& reqs, size_t b,
                                          uint64_t budget) {
@@ -173,7 +173,7 @@ inline std::vector<uint64_t> NaiveBlocks(const std::vector<Flat>& reqs, size_t b
   return hits;
 }
 
-// SPEC 4.3 over a flat list of entries; buckets are recovered by filtering on type.
+// docs/contract.md, "lru-buckets" over a flat list of entries; buckets are recovered by filtering on type.
 class NaiveLruBuckets {
  public:
   NaiveLruBuckets(size_t max_entries, uint64_t budget) : max_(max_entries), budget_(budget) {}

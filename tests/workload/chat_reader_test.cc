@@ -1,4 +1,4 @@
-// The chat reader (SPEC 2.1) and every rule of SPEC 2.4, with the message a user sees.
+// The chat reader (docs/contract.md, "Chat workloads") and every rule of "Bad input", with the message a user sees.
 #include <doctest/doctest.h>
 
 #include <string>

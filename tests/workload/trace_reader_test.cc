@@ -1,4 +1,4 @@
-// Token-trace and Mooncake JSONL readers (SPEC 2.2, 2.3): known answers, equivalence, and the
+// Token-trace and Mooncake JSONL readers (docs/contract.md, "Token traces", "Mooncake traces"): known answers, equivalence, and the
 // message of every malformed-line case.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Budgets (SPEC section 5): `inf`, tokens (`250000tok`, `2.5Mtok`), bytes (`512MiB`, `1.5TB`),
+// Budgets (docs/contract.md, "Budgets"): `inf`, tokens (`250000tok`, `2.5Mtok`), bytes (`512MiB`, `1.5TB`),
 // or a percentage of the working set (`25%`: that share of the fp16 bytes of the tokens the radix
 // index holds after an unbounded replay, so a percentage is a byte budget and compression buys
 // tokens under it). Parsing is exact decimal arithmetic: the same text gives the same budget.

@@ -1,4 +1,4 @@
-// Codecs: how one cached token's K and V vectors are stored (SPEC section 6).
+// Codecs: how one cached token's K and V vectors are stored (docs/contract.md, "Codecs").
 //
 // A VectorCodec encodes one head vector of length dim() into at most max_encoded_bytes() bytes
 // and reports the bytes it actually wrote; byte budgets are charged from those counts, never

@@ -1,4 +1,4 @@
-// Limits that protect the machine from absurd input (SPEC 2.4: rejected as bad input, exit 2).
+// Limits that protect the machine from absurd input (docs/contract.md, "Bad input": rejected as bad input, exit 2).
 //
 // Every reader checks sizes before it allocates: a file that claims 10^12 tokens, nests JSON
 // 100,000 deep or holds a 2 GB line fails with an Error naming the limit and the flag that

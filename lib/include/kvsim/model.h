@@ -1,4 +1,4 @@
-// Model profiles (SPEC section 5): the shape of the KV a token costs.
+// Model profiles (docs/contract.md, "Models"): the shape of the KV a token costs.
 #pragma once
 
 #include <cstdint>

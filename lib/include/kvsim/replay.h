@@ -1,4 +1,4 @@
-// The replay (SPEC section 3): requests in time order through every (strategy, budget) row.
+// The replay (docs/contract.md, "The replay"): requests in time order through every (strategy, budget) row.
 //
 // The workload is read once: each request is handed to every row in turn (lockstep), so a
 // streamed trace is parsed once however many rows there are. Per request a row matches, inserts
@@ -72,7 +72,7 @@ struct RunResult {
 RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategies,
                  const std::vector<BudgetSpec>& budgets, const RunOptions& options);
 
-// Tokens the radix index holds after an unbounded replay (the working set of SPEC 5).
+// Tokens the radix index holds after an unbounded replay (the working set of docs/contract.md, "Terms").
 uint64_t WorkingSetTokens(const Workload& workload, bool cache_output);
 
 }  // namespace kvsim

@@ -1,4 +1,4 @@
-// Reports of a run: the SPEC 7 JSON document and the human table.
+// Reports of a run: the run JSON document (docs/contract.md, "Run JSON") and the human table.
 #pragma once
 
 #include <iosfwd>

@@ -1,4 +1,4 @@
-// Strategies: an index combined with a codec (SPEC section 6), and the registry of both.
+// Strategies: an index combined with a codec (docs/contract.md, "Strategies"), and the registry of both.
 //
 // A strategy string is INDEX[:k=v,...][+CODEC[:k=v,...]]. Presets name common combinations
 // (`two-tier` = radix+two-tier); options given to a preset go to the part the preset is about.

@@ -1,4 +1,4 @@
-// Tokens and synthetic token sequences (SPEC section 1).
+// Tokens and synthetic token sequences (docs/contract.md, "Terms").
 //
 // A token is an unsigned 32-bit id; only equality matters to reuse. Ids written in a workload are
 // below 2^31. kvsim's synthetic ids live in the upper half: synthetic sequence `s` has at offset

@@ -1,4 +1,4 @@
-// Workloads: where requests come from (SPEC section 2).
+// Workloads: where requests come from (docs/contract.md, "Workload formats").
 //
 // A Workload is opened once (LoadWorkload validates the whole input, so a bad file fails before
 // any replay starts or any output is written) and can then hand out any number of independent
@@ -70,7 +70,7 @@ std::unique_ptr<Workload> LoadWorkload(const std::string& path, const LoadOption
 std::unique_ptr<Workload> ParseWorkload(std::string text, const std::string& path,
                                         const LoadOptions& options = {});
 
-// Parses a chat workload held in memory (SPEC 2.1); `path` is used in messages.
+// Parses a chat workload held in memory (docs/contract.md, "Chat workloads"); `path` is used in messages.
 std::unique_ptr<Workload> ParseChatWorkload(const std::string& text, const std::string& path,
                                             const InputLimits& limits = {});
 

@@ -89,7 +89,7 @@ class LruBucketsIndex final : public Index {
       if (!e.alive) continue;
       const size_t len = e.tokens.size();
       const size_t lcp = CommonPrefix(e.tokens.data(), prompt.data(), std::min(len, n));
-      if (lcp == len && len == n) return n == 0 ? 0 : n - 1;  // exact, capped (SPEC 1)
+      if (lcp == len && len == n) return n == 0 ? 0 : n - 1;  // exact, capped (the len(prompt) - 1 cap)
       if (lcp == len && len >= 2) shorter = std::max(shorter, len);
       common = std::max(common, lcp);
     }

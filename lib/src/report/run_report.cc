@@ -1,4 +1,4 @@
-// The run's JSON document (SPEC 7) and its human table.
+// The run's JSON document (docs/contract.md, "Output") and its human table.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

@@ -1,4 +1,4 @@
-// Model profiles (SPEC section 5). Prefill throughputs are per GPU (H100-class, bf16), used only
+// Model profiles (docs/contract.md, "Models"). Prefill throughputs are per GPU (H100-class, bf16), used only
 // to turn saved prefill tokens into GPU-seconds; override them with --prefill-tps.
 #include "kvsim/model.h"
 

@@ -1,4 +1,4 @@
-// The replay loop (SPEC 3), shared by every index and codec: libCacheSim's single access loop,
+// The replay loop (docs/contract.md, "The replay"), shared by every index and codec: libCacheSim's single access loop,
 // with the index and the codec as hooks.
 #include "kvsim/cancel.h"
 #include "kvsim/replay.h"
@@ -43,7 +43,7 @@ class Row {
     while (ledger_.OverBudget() && index_->EvictOne()) {
     }
     assert(!ledger_.OverBudget());
-    // Memory is sampled after the evict step (SPEC 3).
+    // Memory is sampled after the evict step (docs/contract.md, "The replay").
     const uint64_t tokens = ledger_.tokens(), bytes = ledger_.bytes();
     result_.peak_tokens = std::max(result_.peak_tokens, tokens);
     result_.peak_bytes = std::max(result_.peak_bytes, bytes);

@@ -1,4 +1,4 @@
-// Strategy strings: INDEX[:k=v,...][+CODEC[:k=v,...]] and presets (SPEC 6).
+// Strategy strings: INDEX[:k=v,...][+CODEC[:k=v,...]] and presets (docs/contract.md, "Strategies").
 #include "kvsim/strategy.h"
 
 #include "kvsim/error.h"

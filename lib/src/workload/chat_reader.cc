@@ -1,4 +1,4 @@
-// Reader of kvsim-chat/1 workloads (SPEC 2.1) with the validation rules of SPEC 2.4: every
+// Reader of kvsim-chat/1 workloads (docs/contract.md, "Chat workloads") with the validation rules of "Bad input": every
 // error names the file and the JSON path of the offending value.
 #include <cmath>
 #include <unordered_map>

@@ -1,5 +1,5 @@
 // LoadWorkload / ParseWorkload: read a file (or text), detect its format from the content
-// (SPEC 2) and hand it to the matching reader, with the size limits of kvsim/input_limits.h.
+// (docs/contract.md, "Workload formats") and hand it to the matching reader, with the size limits of kvsim/input_limits.h.
 #include <filesystem>
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-// Mooncake trace JSONL (SPEC 2.3): {"timestamp": ms, "input_length": n, "output_length": m,
+// Mooncake trace JSONL (docs/contract.md, "Mooncake traces"): {"timestamp": ms, "input_length": n, "output_length": m,
 // "hash_ids": [...]}. Block j with hash id h contributes min(B, n - B j) tokens whose ids depend
 // only on (h, offset in block); the output is m tokens unique to the line.
 #include "jsonl_trace.h"

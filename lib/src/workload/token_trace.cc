@@ -1,4 +1,4 @@
-// Token trace JSONL (SPEC 2.2): {"t": s, "session": "c1", "prompt": [ids], "output": [ids] | N}.
+// Token trace JSONL (docs/contract.md, "Token traces"): {"t": s, "session": "c1", "prompt": [ids], "output": [ids] | N}.
 #include "jsonl_trace.h"
 #include "kvsim/error.h"
 #include "trace_readers.h"

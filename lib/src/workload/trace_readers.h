@@ -1,4 +1,4 @@
-// JSONL trace readers (SPEC 2.2 token traces, 2.3 Mooncake traces). Internal header.
+// JSONL trace readers (docs/contract.md, "Token traces" and "Mooncake traces"). Internal header.
 //
 // Loading makes one validation pass over the file (every malformed line is an error naming the
 // file and line, before anything is replayed) that also counts requests and tokens and notes
