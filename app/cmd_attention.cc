@@ -61,8 +61,8 @@ void Attention(const AttentionArgs& a) {
   }
   std::vector<std::unique_ptr<KvCodec>> codecs;
   for (const auto& spec : specs) {
-    const Strategy s = ParseStrategy("radix+" + spec);
-    codecs.push_back(MakeCodec(s.codec, s.codec_options, d, static_cast<uint64_t>(a.seed)));
+    const CodecSpec c = ParseCodecSpec(spec);
+    codecs.push_back(MakeCodec(c.name, c.options, d, static_cast<uint64_t>(a.seed)));
   }
   nlohmann::ordered_json doc;
   doc["kvsim"] = {{"version", KvsimVersion()}, {"kernels", ActiveKernels().name}};

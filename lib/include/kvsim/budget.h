@@ -20,6 +20,8 @@ struct BudgetSpec {
   // kPercent: the share is num / den percent
   uint64_t num = 0;
   uint64_t den = 1;
+
+  static BudgetSpec Unbounded() { return {Kind::kInf, "inf"}; }
 };
 
 // Parses one budget; throws Error naming the text.

@@ -31,12 +31,27 @@ const std::vector<RegistryEntry>& IndexEntries();
 const std::vector<RegistryEntry>& CodecEntries();
 const std::vector<Preset>& Presets();
 
+// A codec with its options: CODEC[:k=v,...].
+struct CodecSpec {
+  std::string name;
+  Options options;
+};
+
+// Parses one codec spec ("q4:group_size=64"). `context` prefixes error messages. Throws Error.
+CodecSpec ParseCodecSpec(const std::string& text, const std::string& context = "");
+
 struct Strategy {
   std::string text;  // as the user wrote it (or the preset name)
   std::string index;
   Options index_options;
   std::string codec;
   Options codec_options;
+
+  // Index `index` with codec `codec`, every option at its default: built from the registries,
+  // no grammar involved. REQUIRES: both names are registry entries.
+  static Strategy Defaults(const std::string& index, const std::string& codec = "fp16");
+  // Unbounded-capable token-level LRU: the working-set reference.
+  static Strategy Radix() { return Defaults("radix"); }
 };
 
 // Parses one strategy string. Throws Error naming the strategy and the bad part.

@@ -45,8 +45,8 @@ std::vector<CodecMeasurement> MeasureCodecs(const std::vector<std::string>& spec
                                             uint64_t seed, size_t samples) {
   std::vector<CodecMeasurement> out;
   for (const auto& spec : specs) {
-    const Strategy s = ParseStrategy("radix+" + spec);
-    const auto codec = MakeCodec(s.codec, s.codec_options, dim, seed);
+    const CodecSpec c = ParseCodecSpec(spec);
+    const auto codec = MakeCodec(c.name, c.options, dim, seed);
     const Tier tier = codec->tail() == kNoTail ? Tier::kHot : Tier::kCold;
     const VectorCodec& k = codec->key(tier);
     const VectorCodec& v = codec->value(tier);

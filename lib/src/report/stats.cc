@@ -56,7 +56,7 @@ WorkloadStats ComputeStats(const Workload& workload, bool cache_output) {
   options.model = ModelProfiles().front();
   options.cache_output = cache_output;
   const RunResult run =
-      Replay(workload, {ParseStrategy("radix")}, {ParseBudget("inf")}, options);
+      Replay(workload, {Strategy::Radix()}, {BudgetSpec::Unbounded()}, options);
   s.working_set_tokens = run.working_set_tokens;
   s.max_hit_tokens = run.rows[0].hit_tokens;
   s.max_token_hit_rate = s.prompt_tokens == 0 ? 0.0

@@ -89,7 +89,6 @@ class Row {
   u128 sum_tokens_ = 0, sum_bytes_ = 0;
 };
 
-Strategy UnboundedRadix() { return ParseStrategy("radix"); }
 
 }  // namespace
 
@@ -97,7 +96,7 @@ uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
   RunOptions options;
   options.model = ModelProfiles().front();
   options.cache_output = cache_output;
-  Row row(UnboundedRadix(), ParseBudget("inf"), Budget{}, TokenCost{1, 1, kNoTail}, options,
+  Row row(Strategy::Radix(), BudgetSpec::Unbounded(), Budget{}, TokenCost{1, 1, kNoTail}, options,
           false, IndexContext{&workload, cache_output});
   auto stream = workload.Open();
   Tick now = 0;
@@ -135,7 +134,7 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
   }
   std::unique_ptr<Row> shadow;
   if (!need_ws && ws_row == nullptr) {
-    shadow = std::make_unique<Row>(UnboundedRadix(), ParseBudget("inf"), Budget{},
+    shadow = std::make_unique<Row>(Strategy::Radix(), BudgetSpec::Unbounded(), Budget{},
                                    TokenCost{1, 1, kNoTail}, options, false,
                                    IndexContext{&workload, options.cache_output});
     ws_row = shadow.get();

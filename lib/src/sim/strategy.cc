@@ -52,6 +52,28 @@ const std::vector<Preset>& Presets() {
   return kPresets;
 }
 
+CodecSpec ParseCodecSpec(const std::string& text, const std::string& context) {
+  const std::string ctx = context.empty() ? "codec '" + text + "'" : context;
+  std::string name, options;
+  SplitNameOptions(text, &name, &options);
+  const RegistryEntry* codec = Find(CodecEntries(), name);
+  if (codec == nullptr) {
+    throw Error(ctx + ": unknown codec '" + name + "'" + DidYouMean(name, NameList(CodecEntries())) +
+                " (codecs: " + Names(CodecEntries()) + ")");
+  }
+  return {name, Options::Parse(codec->options, options, ctx + ", codec '" + name + "'")};
+}
+
+Strategy Strategy::Defaults(const std::string& index, const std::string& codec) {
+  Strategy s;
+  s.text = codec == "fp16" ? index : index + "+" + codec;
+  s.index = index;
+  s.index_options = Options::Parse(Find(IndexEntries(), index)->options, "", index);
+  s.codec = codec;
+  s.codec_options = Options::Parse(Find(CodecEntries(), codec)->options, "", codec);
+  return s;
+}
+
 Strategy ParseStrategy(const std::string& text) {
   const std::string ctx = "strategy '" + text + "'";
   if (text.empty()) throw Error("empty strategy name (see `kvsim strategies`)");
@@ -89,16 +111,11 @@ Strategy ParseStrategy(const std::string& text) {
     codec_opts = index_opts;
     index_opts.clear();
   }
-  const RegistryEntry* codec = Find(CodecEntries(), codec_name);
-  if (codec == nullptr) {
-    throw Error(ctx + ": unknown codec '" + codec_name + "'" +
-                DidYouMean(codec_name, NameList(CodecEntries())) + " (codecs: " +
-                Names(CodecEntries()) + ")");
-  }
-  s.codec = codec_name;
+  const CodecSpec codec = ParseCodecSpec(codec_name + (codec_opts.empty() ? "" : ":" + codec_opts), ctx);
+  s.codec = codec.name;
+  s.codec_options = codec.options;
   s.index_options =
       Options::Parse(Find(IndexEntries(), s.index)->options, index_opts, ctx + ", index '" + s.index + "'");
-  s.codec_options = Options::Parse(codec->options, codec_opts, ctx + ", codec '" + s.codec + "'");
   return s;
 }
 
