@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "kvsim/compare.h"
-#include "kvsim/report.h"
+#include "kvsim/run_json_check.h"
 
 namespace kvsim::cli {
 

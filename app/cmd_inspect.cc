@@ -5,7 +5,6 @@
 #include "kvsim/budget.h"
 #include "kvsim/error.h"
 #include "kvsim/output_files.h"
-#include "kvsim/report.h"
 #include "kvsim/stats.h"
 #include "kvsim/workload.h"
 #include "report/text_table.h"

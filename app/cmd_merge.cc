@@ -2,7 +2,7 @@
 #include "commands.h"
 #include "kvsim/output_files.h"
 #include "kvsim/plan_report.h"
-#include "kvsim/report.h"
+#include "kvsim/run_json_check.h"
 #include "kvsim/sweep.h"
 #include "run_args.h"
 

@@ -5,6 +5,7 @@
 #include "kvsim/kernels.h"
 #include "kvsim/output_files.h"
 #include "kvsim/report.h"
+#include "kvsim/run_table.h"
 #include "run_args.h"
 
 namespace kvsim::cli {

@@ -7,6 +7,7 @@
 #include "kvsim/output_files.h"
 #include "kvsim/plan_report.h"
 #include "kvsim/report.h"
+#include "kvsim/run_table.h"
 #include "kvsim/stats.h"
 #include "kvsim/sweep.h"
 #include "run_args.h"

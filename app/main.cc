@@ -13,7 +13,7 @@
 #include "kvsim/cancel.h"
 #include "kvsim/error.h"
 #include "kvsim/input_limits.h"
-#include "kvsim/report.h"
+#include "kvsim/version.h"
 #include "kvsim/suggest.h"
 
 namespace kvsim::cli {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "kvsim/attention.h"
+#include "kvsim/kv_source.h"
 #include "kvsim/budget.h"
 #include "kvsim/error.h"
 #include "kvsim/kernels.h"

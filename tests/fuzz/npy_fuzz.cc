@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kvsim/attention.h"
+#include "kvsim/kv_source.h"
 #include "kvsim/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -10,7 +10,7 @@
 #include "kvsim/error.h"
 #include "kvsim/input_limits.h"
 #include "kvsim/plan_report.h"
-#include "kvsim/report.h"
+#include "kvsim/run_json_check.h"
 #include "kvsim/sweep.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

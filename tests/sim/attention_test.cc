@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "kvsim/attention.h"
+#include "kvsim/kv_source.h"
 #include "kvsim/error.h"
 #include "kvsim/strategy.h"
 #include "support/temp_dir.h"

@@ -4,6 +4,7 @@
 #include "kvsim/compare.h"
 #include "kvsim/error.h"
 #include "kvsim/report.h"
+#include "kvsim/run_json_check.h"
 #include "kvsim/sweep.h"
 #include "support/random_workload.h"
 

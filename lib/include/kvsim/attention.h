@@ -6,12 +6,10 @@
 // and sums the encoded values through the codec's kernels, and compares with attention computed
 // in double precision from the exact vectors.
 //
-// KV comes from a KvSource: SyntheticKv (seeded, prefix-dependent, with the statistics that make
-// KV compression hard) or NpyKvDump (tensors a user dumped from a real model).
+// The cases come from a KvSource (kvsim/kv_source.h).
 #pragma once
 
 #include <cstdint>
-#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,48 +80,5 @@ void EvaluateCase(const AttentionCase& c, const ExactAttention& exact, const KvC
 
 AttentionSummary Summarize(const std::vector<AttentionSample>& samples, std::string source,
                            uint64_t cases, uint64_t tokens);
-
-class KvSource {
- public:
-  virtual ~KvSource() = default;
-  virtual std::string name() const = 0;
-  virtual uint32_t head_dim() const = 0;
-  virtual uint32_t kv_heads() const = 0;
-  // The most context tokens it can provide (synthetic: unlimited).
-  virtual size_t max_tokens() const = 0;
-  // One case: the KV of `tokens` (only their count matters for a dump) for one (layer, kv head),
-  // and `queries` queries at the next position.
-  virtual AttentionCase Case(TokenSpan tokens, uint32_t layer, uint32_t kv_head,
-                             size_t queries, uint64_t seed) const = 0;
-};
-
-// Synthetic KV: keys with per-channel scales and offsets and a few outlier channels of much
-// larger magnitude, rotary position embedding (base 10000) on keys and queries, near-isotropic
-// values, and queries aimed at a few tokens on top of a broad component. A token's vectors
-// depend on the hash of its whole prefix, so requests sharing a prefix share those vectors.
-std::unique_ptr<KvSource> NewSyntheticKv(uint32_t head_dim, uint32_t kv_heads, uint64_t seed);
-
-// A directory of NumPy .npy files: keys.npy and values.npy [tokens, kv_heads, head_dim] and
-// queries.npy [queries, heads, head_dim], float32 or float16; heads a multiple of kv_heads
-// (grouped-query attention: query head h reads kv head h / (heads / kv_heads)). Throws Error.
-std::unique_ptr<KvSource> LoadKvDump(const std::string& dir);
-
-// A NumPy array read whole (float32 or float16, C order), converted to float32.
-struct NpyArray {
-  std::vector<size_t> shape;
-  std::string dtype;  // "<f4" or "<f2"
-  std::vector<float> data;
-};
-NpyArray ReadNpy(const std::string& path);
-// Parses an .npy held in `in` (`size` bytes from its position); `path` names it in messages.
-// Checks every size against `size` before allocating.
-NpyArray ParseNpy(std::istream& in, uint64_t size, const std::string& path);
-// A KV source over arrays already read (what LoadKvDump does after reading the three files);
-// validates their shapes against each other. `dir` names them in messages.
-std::unique_ptr<KvSource> MakeKvDump(NpyArray keys, NpyArray values, NpyArray queries,
-                                     const std::string& dir);
-// Writes a float32 (or, with half = true, float16) array; for tests and tools.
-void WriteNpy(const std::string& path, const std::vector<size_t>& shape,
-              const std::vector<float>& data, bool half = false);
 
 }  // namespace kvsim

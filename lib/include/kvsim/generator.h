@@ -13,19 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "kvsim/rng.h"
+
 namespace kvsim {
-
-// A small, fast, portable PRNG (splitmix64-seeded xoshiro256**).
-class Rng {
- public:
-  explicit Rng(uint64_t seed);
-  uint64_t Next();
-  double Uniform();  // [0, 1)
-  double Normal();   // standard normal (Box-Muller)
-
- private:
-  uint64_t s_[4];
-};
 
 class Distribution1D {
  public:

@@ -62,6 +62,10 @@ struct RunOptions {
   std::function<void(uint64_t, uint64_t)> progress;
 };
 
+// The prefill throughput that turns saved tokens into GPU-seconds: --prefill-tps, else the
+// model profile's.
+double PrefillTokensPerSecond(const RunOptions& options);
+
 struct RunResult {
   uint64_t working_set_tokens = 0;
   std::vector<RowResult> rows;  // strategy-major: for each strategy, each budget

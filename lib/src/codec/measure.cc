@@ -3,7 +3,7 @@
 
 #include "kvsim/codec.h"
 #include "kvsim/codec_measure.h"
-#include "kvsim/generator.h"
+#include "kvsim/rng.h"
 #include "kvsim/strategy.h"
 
 namespace kvsim {

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "kvsim/generator.h"
+#include "kvsim/rng.h"
 #include "kvsim/kernels.h"
 
 namespace kvsim {

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "kvsim/error.h"
-#include "kvsim/report.h"
+#include "kvsim/run_json_check.h"
 #include "text_table.h"
 
 namespace kvsim {

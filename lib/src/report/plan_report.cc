@@ -7,7 +7,6 @@
 #include <set>
 
 #include "kvsim/error.h"
-#include "kvsim/report.h"
 #include "plan_summary.h"
 #include "svg_chart.h"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "kvsim/error.h"
-#include "kvsim/report.h"
+#include "kvsim/run_json_check.h"
 
 namespace kvsim {
 namespace {

@@ -8,6 +8,8 @@
 #include "kvsim/cancel.h"
 #include "kvsim/error.h"
 #include "kvsim/report.h"
+#include "kvsim/run_table.h"
+#include "kvsim/version.h"
 #include "text_table.h"
 
 namespace kvsim {
@@ -191,11 +193,6 @@ std::vector<std::string> Row(const RowResult& r, double tps, bool probed, bool v
 }
 
 }  // namespace
-
-double PrefillTokensPerSecond(const RunOptions& options) {
-  return options.prefill_tokens_per_second > 0 ? options.prefill_tokens_per_second
-                                               : options.model.prefill_tokens_per_second;
-}
 
 void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
                    const RunOptions& options, bool verbose) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "kvsim/attention.h"
+#include "kvsim/kv_source.h"
 #include "kvsim/error.h"
 #include "kvsim/kernels.h"
 

@@ -10,8 +10,9 @@
 #include <set>
 
 #include "kvsim/attention.h"
+#include "kvsim/kv_source.h"
 #include "kvsim/codec.h"
-#include "kvsim/generator.h"
+#include "kvsim/rng.h"
 
 namespace kvsim {
 

@@ -92,6 +92,11 @@ class Row {
 
 }  // namespace
 
+double PrefillTokensPerSecond(const RunOptions& options) {
+  return options.prefill_tokens_per_second > 0 ? options.prefill_tokens_per_second
+                                               : options.model.prefill_tokens_per_second;
+}
+
 uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
   RunOptions options;
   options.model = ModelProfiles().front();

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "kvsim/error.h"
-#include "kvsim/report.h"
+#include "kvsim/run_json_check.h"
 
 namespace kvsim {
 

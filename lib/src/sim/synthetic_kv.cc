@@ -15,7 +15,8 @@
 #include <cmath>
 
 #include "kvsim/attention.h"
-#include "kvsim/generator.h"
+#include "kvsim/kv_source.h"
+#include "kvsim/rng.h"
 
 namespace kvsim {
 namespace {
