@@ -26,14 +26,7 @@ struct AttentionArgs {
 };
 
 
-void Attention(const AttentionArgs& a) {
-  OutputFiles files(KvDumpFiles(a.kv_dump));
-  files.Declare("--json", a.json);
-  if (!a.kernels.empty()) ForceKernels(a.kernels);
-  std::vector<std::string> specs = a.codecs.empty()
-      ? std::vector<std::string>{"fp16", "q8", "q4", "two-tier", "turboquant:key_bits=3,value_bits=3",
-                                 "turboquant", "turboquant:key_mode=mse"}
-      : SplitSpecItems(a.codecs);
+void CheckArgs(const AttentionArgs& a) {
   if (a.heads < 1 || a.heads > 4096 || a.queries < 1 || a.queries > 4096) {
     throw Error("--heads and --queries must be in 1..4096");
   }
@@ -43,15 +36,14 @@ void Attention(const AttentionArgs& a) {
   if (a.head_dim < 1 || a.head_dim > 1024) throw Error("--head-dim must be in 1..1024");
   if (a.kv_heads < 1 || a.kv_heads > 4096) throw Error("--kv-heads must be in 1..4096");
   if (a.seed < 0) throw Error("--seed must be a non-negative integer");
-  std::unique_ptr<KvSource> source =
-      a.kv_dump.empty() ? NewSyntheticKv(static_cast<uint32_t>(a.head_dim),
-                                         static_cast<uint32_t>(a.kv_heads), static_cast<uint64_t>(a.seed))
-                        : LoadKvDump(a.kv_dump);
-  const uint32_t d = source->head_dim();
-  for (int64_t c : a.contexts) {  // every head's case of one context is held at once
-    const uint64_t n = std::min<uint64_t>(static_cast<uint64_t>(c), source->max_tokens());
+}
+
+// Every head's case of one context is held at once: refuse what would not fit.
+void CheckMemory(const AttentionArgs& a, const KvSource& source) {
+  for (int64_t c : a.contexts) {
+    const uint64_t n = std::min<uint64_t>(static_cast<uint64_t>(c), source.max_tokens());
     const uint64_t need = static_cast<uint64_t>(a.heads) *
-                          AttentionCaseBytes(n, d, static_cast<uint64_t>(a.queries));
+                          AttentionCaseBytes(n, source.head_dim(), static_cast<uint64_t>(a.queries));
     if (need > kMaxAttentionBytes) {
       throw Error("--context " + std::to_string(c) + " with " + std::to_string(a.heads) +
                   " heads and " + std::to_string(a.queries) + " queries would need " +
@@ -60,6 +52,74 @@ void Attention(const AttentionArgs& a) {
                   " MiB); lower --context, --heads or --queries");
     }
   }
+}
+
+// Bits per K/V channel from bytes actually written for a context of n tokens (two-tier mixes
+// its tiers).
+double BitsPerChannel(const KvCodec& codec, size_t n, uint32_t d) {
+  const uint64_t tail = codec.tail();
+  const size_t hot = tail == kNoTail ? n : std::min<size_t>(n, tail);
+  auto bytes = [&](Tier tier) {
+    std::vector<float> x(d, 0.5f);
+    std::vector<uint8_t> out(codec.key(tier).max_encoded_bytes() + codec.value(tier).max_encoded_bytes());
+    return double(codec.key(tier).Encode(x.data(), out.data()) +
+                  codec.value(tier).Encode(x.data(), out.data()));
+  };
+  return (bytes(Tier::kHot) * double(hot) + bytes(Tier::kCold) * double(n - hot)) * 8 /
+         (2.0 * d * double(n));
+}
+
+struct Cases {
+  std::vector<AttentionCase> cases;
+  std::vector<ExactAttention> exact;
+};
+
+Cases MakeCases(const AttentionArgs& a, const KvSource& source, size_t n, Rng& rng) {
+  std::vector<Token> tokens(n);
+  for (auto& tok : tokens) tok = static_cast<Token>(rng.Next() & 0x7fffffff);
+  Cases out;
+  for (int64_t h = 0; h < a.heads; ++h) {
+    ThrowIfStopped();
+    out.cases.push_back(source.Case(tokens, static_cast<uint32_t>(h / source.kv_heads()),
+                                    static_cast<uint32_t>(h % source.kv_heads()),
+                                    static_cast<size_t>(a.queries), rng.Next()));
+    out.exact.push_back(ComputeExact(out.cases.back()));
+  }
+  return out;
+}
+
+// One codec on every head's case: its summary and the seconds it took.
+AttentionSummary Evaluate(KvCodec& codec, Cases& c, const std::string& source, double* seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<AttentionSample> samples;
+  for (size_t h = 0; h < c.cases.size(); ++h) {
+    ThrowIfStopped();
+    AttentionCase& x = c.cases[h];
+    const uint64_t tail = codec.tail();
+    x.hot_from = tail == kNoTail ? 0 : (x.n > tail ? x.n - tail : 0);
+    codec.Calibrate(x.keys.data(), x.values.data(), x.n);
+    EvaluateCase(x, c.exact[h], codec, &samples);
+  }
+  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const size_t n = c.cases.empty() ? 0 : c.cases.front().n;
+  return Summarize(samples, source, c.cases.size(), n * c.cases.size());
+}
+
+void Attention(const AttentionArgs& a) {
+  OutputFiles files(KvDumpFiles(a.kv_dump));
+  files.Declare("--json", a.json);
+  if (!a.kernels.empty()) ForceKernels(a.kernels);
+  std::vector<std::string> specs = a.codecs.empty()
+      ? std::vector<std::string>{"fp16", "q8", "q4", "two-tier", "turboquant:key_bits=3,value_bits=3",
+                                 "turboquant", "turboquant:key_mode=mse"}
+      : SplitSpecItems(a.codecs);
+  CheckArgs(a);
+  std::unique_ptr<KvSource> source =
+      a.kv_dump.empty() ? NewSyntheticKv(static_cast<uint32_t>(a.head_dim),
+                                         static_cast<uint32_t>(a.kv_heads), static_cast<uint64_t>(a.seed))
+                        : LoadKvDump(a.kv_dump);
+  const uint32_t d = source->head_dim();
+  CheckMemory(a, *source);
   std::vector<std::unique_ptr<KvCodec>> codecs;
   for (const auto& spec : specs) {
     const CodecSpec c = ParseCodecSpec(spec);
@@ -76,43 +136,11 @@ void Attention(const AttentionArgs& a) {
   Rng rng(static_cast<uint64_t>(a.seed));
   for (int64_t ctx : a.contexts) {
     const size_t n = std::min<size_t>(static_cast<size_t>(ctx), source->max_tokens());
-    std::vector<Token> tokens(n);
-    for (auto& tok : tokens) tok = static_cast<Token>(rng.Next() & 0x7fffffff);
-    std::vector<AttentionCase> cases;
-    std::vector<ExactAttention> exact;
-    for (int64_t h = 0; h < a.heads; ++h) {
-      ThrowIfStopped();
-      cases.push_back(source->Case(tokens, static_cast<uint32_t>(h / source->kv_heads()),
-                                   static_cast<uint32_t>(h % source->kv_heads()),
-                                   static_cast<size_t>(a.queries), rng.Next()));
-      exact.push_back(ComputeExact(cases.back()));
-    }
+    Cases cases = MakeCases(a, *source, n, rng);
     for (size_t ci = 0; ci < codecs.size(); ++ci) {
-      const auto start = std::chrono::steady_clock::now();
-      std::vector<AttentionSample> samples;
-      for (size_t h = 0; h < cases.size(); ++h) {
-        ThrowIfStopped();
-        AttentionCase& c = cases[h];
-        const uint64_t tail = codecs[ci]->tail();
-        c.hot_from = tail == kNoTail ? 0 : (c.n > tail ? c.n - tail : 0);
-        codecs[ci]->Calibrate(c.keys.data(), c.values.data(), c.n);
-        EvaluateCase(c, exact[h], *codecs[ci], &samples);
-      }
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const AttentionSummary s = Summarize(samples, source->name(), cases.size(), n * cases.size());
-      // Effective bits: from bytes actually written for this context (two-tier mixes tiers).
-      const uint64_t tail = codecs[ci]->tail();
-      const size_t hot = tail == kNoTail ? n : std::min<size_t>(n, tail);
-      auto bytes = [&](Tier tier) {
-        std::vector<float> x(d, 0.5f);
-        std::vector<uint8_t> out(codecs[ci]->key(tier).max_encoded_bytes() +
-                                 codecs[ci]->value(tier).max_encoded_bytes());
-        return double(codecs[ci]->key(tier).Encode(x.data(), out.data()) +
-                      codecs[ci]->value(tier).Encode(x.data(), out.data()));
-      };
-      const double bits = (bytes(Tier::kHot) * double(hot) + bytes(Tier::kCold) * double(n - hot)) *
-                          8 / (2.0 * d * double(n));
+      double secs = 0;
+      const AttentionSummary s = Evaluate(*codecs[ci], cases, source->name(), &secs);
+      const double bits = BitsPerChannel(*codecs[ci], n, d);
       t.Add({specs[ci], std::to_string(n), Fixed(bits, 2), Fixed(s.rel_l2_mean, 5),
              Fixed(s.rel_l2_p99, 5), Fixed(s.cosine_min, 5), Percent(s.top8_mean, 1),
              Fixed(s.kl_mean, 6), Fixed(s.score_rmse_mean, 4), Fixed(s.entropy_mean, 2),
@@ -128,11 +156,11 @@ void Attention(const AttentionArgs& a) {
   if (!a.json.empty()) files.Set(a.json, doc.dump(2) + "\n");
   std::ostringstream out;
   out << source->name() << " KV, d = " << d << ", " << a.heads << " heads x " << a.queries
-            << " queries per context, kernels " << ActiveKernels().name << "\n\n";
+      << " queries per context, kernels " << ActiveKernels().name << "\n\n";
   t.Print(out);
   out << "\nrel-L2: ||o~ - o|| / ||o|| of the attention output. top-8: share of the 8 largest "
-               "exact weights among the\n8 largest estimated. KL: KL(p || p~) of the weights. "
-               "entropy: of the exact weights, in nats.\n";
+         "exact weights among the\n8 largest estimated. KL: KL(p || p~) of the weights. "
+         "entropy: of the exact weights, in nats.\n";
   files.Print(out.str());
   files.Commit();
 }
