@@ -16,8 +16,8 @@ namespace kvsim {
 namespace {
 
 std::unique_ptr<KvCodec> Make(const std::string& spec, uint32_t d = 128) {
-  const Strategy s = ParseStrategy("radix+" + spec);
-  return MakeCodec(s.codec, s.codec_options, d, 42);
+  const CodecSpec c = ParseCodecSpec(spec);
+  return MakeCodec(c.name, c.options, d, 42);
 }
 
 size_t Bytes(const VectorCodec& c) {
@@ -219,61 +219,6 @@ TEST_CASE("TurboQuant prod: unbiased inner products with variance (pi/2) D_mse(b
   const auto mse = MeasureInnerProducts("turboquant:key_mode=mse,key_bits=2", 99, 20000);
   MESSAGE("mse b = 2: slope " << mse.slope << " (SE " << mse.slope_se << ")");
   CHECK(mse.slope < -5 * mse.slope_se);
-}
-
-TEST_CASE("Score and Accumulate agree with Decode for every codec") {
-  std::mt19937_64 rng(9);
-  for (const char* spec : {"fp32", "fp16", "q8", "q4", "turboquant", "turboquant:key_mode=mse",
-                           "turboquant:rotation=hadamard,key_bits=2",
-                           "turboquant:outlier_channels=16,key_bits=3"}) {
-    auto codec = Make(spec);
-    for (const VectorCodec* c : {&codec->key(Tier::kHot), &codec->value(Tier::kHot)}) {
-      const size_t n = 37, stride = c->max_encoded_bytes();
-      std::vector<uint8_t> codes(n * stride);
-      std::vector<std::vector<float>> dec(n, std::vector<float>(128));
-      for (size_t i = 0; i < n; ++i) {
-        auto x = UnitVector(rng, 128);
-        for (auto& v : x) v *= 3.f;
-        c->Encode(x.data(), codes.data() + i * stride);
-        c->Decode(codes.data() + i * stride, dec[i].data());
-      }
-      const auto q = UnitVector(rng, 128);
-      std::vector<float> scores(n), w(n), acc(128, 0.f), expect(128, 0.f);
-      c->Score(q.data(), codes.data(), stride, n, scores.data());
-      for (size_t i = 0; i < n; ++i) {
-        double dot = 0;
-        for (size_t j = 0; j < 128; ++j) dot += double(q[j]) * dec[i][j];
-        CHECK_MESSAGE(std::fabs(scores[i] - dot) < 2e-4, spec << " " << c->name());
-        w[i] = float(i + 1) / n;
-        for (size_t j = 0; j < 128; ++j) expect[j] += w[i] * dec[i][j];
-      }
-      c->Accumulate(w.data(), codes.data(), stride, n, acc.data());
-      for (size_t j = 0; j < 128; ++j) CHECK_MESSAGE(std::fabs(acc[j] - expect[j]) < 1e-3, spec);
-    }
-  }
-}
-
-TEST_CASE("EncodeBatch writes exactly the bytes of one Encode per vector, every codec") {
-  std::mt19937_64 rng(12);
-  for (const char* spec : {"fp32", "fp16", "q8", "q4", "turboquant", "turboquant:key_mode=mse",
-                           "turboquant:key_bits=1", "turboquant:rotation=dense",
-                           "turboquant:outlier_channels=16,key_bits=3"}) {
-    auto codec = Make(spec);
-    for (const VectorCodec* c : {&codec->key(Tier::kHot), &codec->value(Tier::kHot)}) {
-      for (size_t n : {1, 7, 8, 9, 70}) {
-        const size_t stride = c->max_encoded_bytes() + 3;
-        std::vector<float> x;
-        for (size_t i = 0; i < n; ++i) {
-          auto v = UnitVector(rng, 128);
-          x.insert(x.end(), v.begin(), v.end());
-        }
-        std::vector<uint8_t> one(n * stride, 0), batch(n * stride, 0);
-        for (size_t i = 0; i < n; ++i) c->Encode(x.data() + i * 128, one.data() + i * stride);
-        c->EncodeBatch(x.data(), n, batch.data(), stride);
-        CHECK_MESSAGE(one == batch, spec << " " << c->name() << " n=" << n);
-      }
-    }
-  }
 }
 
 TEST_CASE("q8 / q4 encode to identical bytes under every kernel set") {
