@@ -3,18 +3,12 @@
 
 #include "kvsim/replay.h"
 #include "support/random_workload.h"
+#include "support/replay_one.h"
 
 namespace kvsim {
 namespace {
 
-RunResult RunOne(const Workload& w, const std::string& strategy, const std::string& budget,
-                 std::function<void(size_t, uint64_t, uint64_t, uint64_t)> on_step = nullptr) {
-  RunOptions o;
-  o.model = FindModel("llama-3-8b");
-  o.record_hits = true;
-  o.on_step = std::move(on_step);
-  return Replay(w, {ParseStrategy(strategy)}, {ParseBudget(budget)}, o);
-}
+using testing::ReplayOne;
 
 std::vector<std::string> AllIndexes() {
   std::vector<std::string> v;
@@ -33,14 +27,13 @@ TEST_CASE("tokens and bytes held never exceed the budget, hits never exceed the 
       for (const char* budget : {"1tok", "50tok", "300tok", "10MiB", "20%"}) {
         size_t step = 0;
         bool ok = true;
-        const auto run = RunOne(*w, index, budget, [&](size_t, uint64_t hit, uint64_t tokens,
-                                                       uint64_t bytes) {
+        const auto check = [&](size_t, uint64_t hit, uint64_t tokens, uint64_t bytes) {
           const size_t n = flat[step].prompt.size();
           ok = ok && hit <= (n == 0 ? 0 : n - 1);
           ok = ok && bytes == tokens * FindModel("llama-3-8b").fp16_bytes_per_token();
           ++step;
-        });
-        const RowResult& r = run.rows[0];
+        };
+        const RowResult r = ReplayOne(*w, index, budget, {true, check});
         if (r.budget.tokens) CHECK(r.peak_tokens <= *r.budget.tokens);
         if (r.budget.bytes) CHECK(r.peak_bytes <= *r.budget.bytes);
         CHECK_MESSAGE(ok, index << " seed " << seed << " budget " << budget);
@@ -53,21 +46,21 @@ TEST_CASE("tokens and bytes held never exceed the budget, hits never exceed the 
 TEST_CASE("deterministic: two replays give identical results") {
   auto w = testing::RandomWorkload(7);
   for (const auto& index : AllIndexes()) {
-    const auto a = RunOne(*w, index, "100tok");
-    const auto b = RunOne(*w, index, "100tok");
-    CHECK(a.rows[0].hits == b.rows[0].hits);
-    CHECK(a.rows[0].evictions == b.rows[0].evictions);
-    CHECK(a.rows[0].mean_bytes == b.rows[0].mean_bytes);
+    const auto a = ReplayOne(*w, index, "100tok");
+    const auto b = ReplayOne(*w, index, "100tok");
+    CHECK(a.hits == b.hits);
+    CHECK(a.evictions == b.evictions);
+    CHECK(a.mean_bytes == b.mean_bytes);
   }
 }
 
 TEST_CASE("no index hits more than unbounded radix, request by request") {
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     auto w = testing::RandomWorkload(seed);
-    const auto radix = RunOne(*w, "radix", "inf").rows[0].hits;
+    const auto radix = ReplayOne(*w, "radix", "inf").hits;
     for (const auto& index : AllIndexes()) {
       for (const char* budget : {"inf", "100tok"}) {
-        const auto hits = RunOne(*w, index, budget).rows[0].hits;
+        const auto hits = ReplayOne(*w, index, budget).hits;
         for (size_t i = 0; i < hits.size(); ++i) {
           CHECK_MESSAGE(hits[i] <= radix[i], index << " " << budget << " request " << i);
         }
@@ -88,8 +81,8 @@ TEST_CASE("a workload without repeated tokens gives zero hits") {
   }
   auto w = MakeWorkload(reqs, "unique");
   for (const auto& index : AllIndexes()) {
-    const auto run = RunOne(*w, index, "inf");
-    CHECK_MESSAGE(run.rows[0].hit_tokens == 0, index);
+    const auto run = ReplayOne(*w, index, "inf");
+    CHECK_MESSAGE(run.hit_tokens == 0, index);
   }
 }
 
@@ -119,7 +112,7 @@ TEST_CASE("replaying a workload twice in a row: the second pass hits") {
   for (const auto& entry : cases) {
     const auto& index = entry.first;  // not a structured binding: clang 14 cannot capture those
     const auto b = entry.second;
-    const auto hits = RunOne(*w, index, "inf").rows[0].hits;
+    const auto hits = ReplayOne(*w, index, "inf").hits;
     for (size_t i = 0; i < flat.size(); ++i) {
       const size_t n = flat[i].prompt.size();
       const size_t cap = n == 0 ? 0 : n - 1;

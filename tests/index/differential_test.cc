@@ -7,6 +7,7 @@
 
 #include "kvsim/replay.h"
 #include "support/reference_indexes.h"
+#include "support/replay_one.h"
 
 namespace kvsim {
 namespace {
@@ -17,12 +18,7 @@ using testing::RandomWorkloadOptions;
 
 std::vector<uint64_t> Hits(const Workload& w, const std::string& strategy,
                            const std::string& budget, bool cache_output = true) {
-  RunOptions o;
-  o.model = FindModel("llama-3-8b");
-  o.record_hits = true;
-  o.cache_output = cache_output;
-  auto run = Replay(w, {ParseStrategy(strategy)}, {ParseBudget(budget)}, o);
-  return run.rows.at(0).hits;
+  return testing::HitsOf(w, strategy, budget, cache_output);
 }
 
 std::string Tok(uint64_t n) { return std::to_string(n) + "tok"; }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kvsim/replay.h"
+#include "support/replay_one.h"
 #include "kvsim/workload.h"
 
 namespace kvsim {
@@ -63,11 +64,9 @@ TEST_CASE("synthetic trace: unbounded radix equals the independent hash-prefix c
   uint64_t prompt = 0;
   const uint64_t expected = IndependentCount(path, &prompt);
   auto w = LoadWorkload(path);
-  RunOptions o;
-  o.model = FindModel("llama-3-8b");
-  const auto run = Replay(*w, {ParseStrategy("radix")}, {ParseBudget("inf")}, o);
-  CHECK(run.rows[0].prompt_tokens == prompt);
-  CHECK(run.rows[0].hit_tokens == expected);
+  const RowResult row = testing::ReplayOne(*w, "radix", "inf");
+  CHECK(row.prompt_tokens == prompt);
+  CHECK(row.hit_tokens == expected);
   MESSAGE("synthetic trace, unbounded radix: " << expected << " / " << prompt << " = "
                                                << double(expected) / double(prompt));
 }

@@ -5,6 +5,7 @@
 #include "kvsim/error.h"
 #include "kvsim/replay.h"
 #include "kvsim/workload.h"
+#include "support/replay_one.h"
 #include "support/temp_dir.h"
 
 namespace kvsim {
@@ -33,10 +34,7 @@ std::string ErrorOf(const std::string& text, const std::string& format = "",
 }
 
 std::vector<uint64_t> Hits(const Workload& w, const std::string& strategy, const std::string& budget) {
-  RunOptions o;
-  o.model = FindModel("llama-3-8b");
-  o.record_hits = true;
-  return Replay(w, {ParseStrategy(strategy)}, {ParseBudget(budget)}, o).rows.at(0).hits;
+  return testing::HitsOf(w, strategy, budget);
 }
 
 TEST_CASE("token trace: format detected, known hits, time order, sessions and turns") {
