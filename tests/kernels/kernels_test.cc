@@ -7,6 +7,7 @@
 #include <random>
 
 #include "kvsim/kernels.h"
+#include "support/kernel_sets.h"
 
 namespace kvsim {
 namespace {
@@ -23,8 +24,9 @@ std::vector<float> RandomFloats(size_t n, uint64_t seed, float scale = 1.f) {
 
 TEST_CASE("fp16 conversion: every kernel set matches the scalar bits, every input") {
   const Kernels& ref = ScalarKernels();
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     // All 2^16 halves round trip and convert exactly like the scalar reference.
     std::vector<uint16_t> all(65536);
     for (uint32_t i = 0; i < 65536; ++i) all[i] = static_cast<uint16_t>(i);
@@ -71,8 +73,9 @@ TEST_CASE("fp16 scalar reference: round to nearest even") {
 
 TEST_CASE("dot products and axpy: every kernel set within 1e-5 relative of scalar") {
   const Kernels& ref = ScalarKernels();
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t n : kLengths) {
       const auto q = RandomFloats(n, n + 1), x = RandomFloats(n, n + 2);
       std::vector<uint16_t> xh(n);
@@ -118,8 +121,9 @@ bool Near(float a, float b, double scale, double rel = 1e-5) {
 
 TEST_CASE("groupwise kernels: codes exact, sums within 1e-5 relative") {
   const Kernels& ref = ScalarKernels();
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t n : kLengths) {
       const auto x = RandomFloats(n, 11 + n, 3.f);
       float a0, a1, b0, b1;
@@ -164,8 +168,9 @@ TEST_CASE("TurboQuant kernels: rotation, nearest centroid, bit planes, LUT and s
   const Kernels& ref = ScalarKernels();
   const float bounds[15] = {-1.4f, -1.1f, -.8f, -.6f, -.4f, -.2f, -.1f, 0.f,
                             .1f,   .2f,   .4f,  .6f,  .8f,  1.1f, 1.4f};
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t n : {size_t{8}, size_t{16}, size_t{24}, size_t{64}, size_t{128}, size_t{256}}) {
       const auto x = RandomFloats(n, 100 + n), q = RandomFloats(n, 200 + n);
       // Walsh-Hadamard: the same butterflies in the same order, so bit-exact.
@@ -235,8 +240,9 @@ TEST_CASE("TurboQuant kernels: rotation, nearest centroid, bit planes, LUT and s
 // ulp of std::exp: 4e-6 relative covers both at n = 4096.
 TEST_CASE("softmax: every kernel set within 4e-6 relative of scalar, sums to 1") {
   const Kernels& ref = ScalarKernels();
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t n : kLengths) {
       if (n == 0) continue;
       auto x = RandomFloats(n, 500 + n, 4.f);
@@ -258,8 +264,9 @@ TEST_CASE("softmax: every kernel set within 4e-6 relative of scalar, sums to 1")
 // vanishing q is floored, never NaN or infinity.
 TEST_CASE("kl_div: every kernel set within 1e-12 of scalar; exact zero for p == q") {
   const Kernels& ref = ScalarKernels();
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t n : kLengths) {
       auto p = RandomFloats(n, 900 + n, 3.f), q = RandomFloats(n, 950 + n, 3.f);
       ref.softmax(p.data(), n);
@@ -288,8 +295,9 @@ TEST_CASE("fused TurboQuant score and accumulate: every kernel set near scalar")
   std::mt19937_64 rng(31);
   const float lut16[16] = {-2.7f, -2.1f, -1.6f, -1.2f, -0.9f, -0.6f, -0.35f, -0.1f,
                            0.1f,  0.35f, 0.6f,  0.9f,  1.2f,  1.6f,  2.1f,  2.7f};
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t d : {8, 16, 24, 32, 64, 128, 136, 256}) {
       for (uint32_t bits = 0; bits <= 4; ++bits) {
         for (bool qjl : {false, true}) {
@@ -335,8 +343,9 @@ TEST_CASE("fused TurboQuant score and accumulate: every kernel set near scalar")
 }
 
 TEST_CASE("matvec_batch is bit-identical to matvec on each vector, every kernel set") {
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t n : {8, 16, 24, 64, 128, 130}) {
       const auto m = RandomFloats(n * n, n), x = RandomFloats(n * 11, n + 1);
       for (size_t count : {1, 2, 3, 4, 5, 8, 11}) {

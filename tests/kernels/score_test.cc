@@ -12,6 +12,7 @@
 
 #include "kernels/fp16_scalar.h"
 #include "kvsim/kernels.h"
+#include "support/kernel_sets.h"
 
 namespace kvsim {
 namespace {
@@ -25,8 +26,9 @@ std::vector<float> Gaussian(size_t n, std::mt19937_64& rng, float scale = 1.f) {
 
 TEST_CASE("score_f16: every kernel set within 1e-5 of the scalar terms") {
   std::mt19937_64 rng(76);
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t d : {8, 16, 24, 32, 128, 136, 256}) {
       for (size_t n : {1, 4, 5, 37}) {
         const size_t stride = 2 * d + 6;
@@ -81,8 +83,9 @@ std::vector<uint8_t> GroupwiseKeys(size_t n, size_t d, size_t g, uint32_t bits, 
 TEST_CASE("encode_groupwise: every kernel set writes the scalar bytes exactly") {
   std::mt19937_64 rng(75);
   const float inf = std::numeric_limits<float>::infinity();
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t trial = 0; trial < 40; ++trial) {
       for (const auto& shape : {std::pair<size_t, size_t>{128, 32}, {128, 16}, {1024, 16},
                                 {96, 32}, {128, 128}, {40, 8}, {6, 2}}) {
@@ -133,8 +136,9 @@ TEST_CASE("score_groupwise: every kernel set within the int16 query bound of sca
   };
   const Shape shapes[] = {{128, 32}, {64, 32}, {256, 32}, {96, 32}, {128, 64}, {1024, 128},
                           {128, 16}, {40, 8},  {6, 2},    {128, 128}};
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (const Shape& s : shapes) {
       for (uint32_t bits : {8u, 4u}) {
         for (size_t n : {1, 3, 4, 5, 37}) {
@@ -171,8 +175,9 @@ TEST_CASE("score_groupwise: every kernel set within the int16 query bound of sca
 TEST_CASE("score_groupwise: zero and non-finite queries behave as the scalar reference") {
   std::mt19937_64 rng(78);
   const size_t d = 128, g = 32, n = 9;
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (uint32_t bits : {8u, 4u}) {
       const size_t stride = (d / g) * (4 + g * bits / 8);
       const auto codes = GroupwiseKeys(n, d, g, bits, stride, rng);
@@ -202,8 +207,9 @@ TEST_CASE("score_groupwise: zero and non-finite queries behave as the scalar ref
 // |error| <= |norm| (sum_i (|q_i| ls + |lut_i| ys + ys ls / 2) / 2 + |gamma c| d ss / 2).
 TEST_CASE("score_turboquant: every kernel set within the integer rounding bound of scalar") {
   std::mt19937_64 rng(79);
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (size_t d : {64, 128, 192, 256, 8, 136}) {
       for (uint32_t bits = 0; bits <= 4; ++bits) {
         for (bool qjl : {false, true}) {
@@ -259,8 +265,9 @@ TEST_CASE("score_turboquant: every kernel set within the integer rounding bound 
 TEST_CASE("score_turboquant: zero and non-finite queries behave as the scalar reference") {
   std::mt19937_64 rng(80);
   const size_t d = 128, n = 6;
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (bool qjl : {false, true}) {
       const uint32_t bits = 3;
       const size_t stride = 2 + bits * d / 8 + (qjl ? d / 8 + 2 : 0);
@@ -287,8 +294,9 @@ TEST_CASE("score_turboquant: zero and non-finite queries behave as the scalar re
 // values exactly on a boundary (which count as below it) and beyond the outer boundaries.
 TEST_CASE("quantize_planes: every kernel set writes the scalar planes exactly") {
   std::mt19937_64 rng(81);
-  for (const auto& name : AvailableKernels()) {
-    const Kernels& k = *FindKernels(name);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
     for (uint32_t bits = 1; bits <= 8; ++bits) {
       auto bounds = Gaussian((size_t{1} << bits) - 1, rng, 0.1f);
       std::sort(bounds.begin(), bounds.end());

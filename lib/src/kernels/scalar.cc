@@ -273,12 +273,42 @@ void AccumulateTurboQuant(const float* w, const uint8_t* codes, size_t stride, s
 }  // namespace
 
 const Kernels& ScalarKernels() {
-  static const Kernels k = {"scalar",  F32ToF16N, F16ToF32N,   DotF32,    DotF16,  AxpyF16,
-                            AxpyF32,   MinMax,    Quantize,    PackNibbles, DotQ8, DotQ4,
-                            AxpyQ8,    AxpyQ4,    MatVec,      MatVecT,   MatVecBatch, Fwht, Hadamard, Nearest,
-                            PackPlanes, UnpackPlanes, LutDot,  LutAxpy,   Signs,   SignDot,
-                            SignAxpy,  Softmax,   KlDiv,     ScoreF16,  EncodeGroupwise, ScoreGroupwise,
-                            QuantizePlanes, ScoreTurboQuant, AccumulateTurboQuant};
+  static const Kernels k = {
+      .name = "scalar",
+      .f32_to_f16 = F32ToF16N,
+      .f16_to_f32 = F16ToF32N,
+      .dot_f32 = DotF32,
+      .dot_f16 = DotF16,
+      .axpy_f16 = AxpyF16,
+      .axpy_f32 = AxpyF32,
+      .min_max = MinMax,
+      .quantize = Quantize,
+      .pack_nibbles = PackNibbles,
+      .dot_q8 = DotQ8,
+      .dot_q4 = DotQ4,
+      .axpy_q8 = AxpyQ8,
+      .axpy_q4 = AxpyQ4,
+      .matvec = MatVec,
+      .matvec_t = MatVecT,
+      .matvec_batch = MatVecBatch,
+      .fwht = Fwht,
+      .hadamard = Hadamard,
+      .nearest = Nearest,
+      .pack_planes = PackPlanes,
+      .unpack_planes = UnpackPlanes,
+      .lut_dot = LutDot,
+      .lut_axpy = LutAxpy,
+      .signs = Signs,
+      .sign_dot = SignDot,
+      .sign_axpy = SignAxpy,
+      .softmax = Softmax,
+      .kl_div = KlDiv,
+      .score_f16 = ScoreF16,
+      .encode_groupwise = EncodeGroupwise,
+      .score_groupwise = ScoreGroupwise,
+      .quantize_planes = QuantizePlanes,
+      .score_turboquant = ScoreTurboQuant,
+      .accumulate_turboquant = AccumulateTurboQuant};
   return k;
 }
 
