@@ -56,7 +56,7 @@ struct RunOptions {
   std::optional<uint64_t> working_set_tokens;  // known already: skip the working-set pass
   double prefill_tokens_per_second = 0;        // per GPU, for GPU-seconds saved (0: model's)
   // Called after every request of every row with (row, hit tokens, tokens held, bytes held);
-  // may be empty. For invariant checks.
+  // may be empty. For invariant checks; called from the workers of a sweep with jobs > 1.
   std::function<void(size_t, uint64_t, uint64_t, uint64_t)> on_step;
   // Called now and then with (requests done, requests total); may be empty.
   std::function<void(uint64_t, uint64_t)> progress;
@@ -71,8 +71,22 @@ struct RunResult {
   std::vector<RowResult> rows;  // strategy-major: for each strategy, each budget
 };
 
-// Replays `workload` through every strategy x budget. Throws Error on bad configuration
-// (before anything is replayed).
+// One point of a run's grid: a strategy at a budget.
+struct PointSpec {
+  size_t number = 0;  // in the grid: strategy index x budgets + budget index
+  size_t slot = 0;    // position of its row in the run being built (on_step's row argument)
+  const Strategy* strategy = nullptr;
+  const BudgetSpec* budget = nullptr;
+};
+
+// The engine: replays every point in lockstep over one pass of the workload (every row holds
+// its own cache, so memory is the sum of the caches). Throws Error on bad configuration, before
+// anything is replayed. REQUIRES: the pointers in `points` outlive the call.
+RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& points,
+                       const RunOptions& options);
+
+// Replays `workload` through every strategy x budget: a sweep with one worker (kvsim/sweep.h),
+// rows in point order.
 RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategies,
                  const std::vector<BudgetSpec>& budgets, const RunOptions& options);
 

@@ -1,5 +1,7 @@
 // Sweeps: every strategy x budget point of a capacity plan, run in parallel across cores, and
-// split into deterministic shards for array jobs on a cluster scheduler.
+// split into deterministic shards for array jobs on a cluster scheduler. The one execution path
+// of kvsim: `kvsim run` is a sweep with one worker. Each worker replays its points in lockstep,
+// at most 32 at a time, over one pass of the workload.
 //
 // Points are numbered strategy-major (point = strategy index x budgets + budget index). Shard
 // i/n runs the points with point % n == i; MergeRuns joins shard outputs back into one run.

@@ -4,10 +4,12 @@
 #include "kvsim/replay.h"
 
 #include <cassert>
+#include <map>
 
 #include "kvsim/codec.h"
 #include "kvsim/error.h"
 #include "kvsim/index.h"
+#include "kvsim/sweep.h"
 
 namespace kvsim {
 namespace {
@@ -112,30 +114,46 @@ uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
   return row.tokens_held();
 }
 
-RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategies,
-                 const std::vector<BudgetSpec>& budgets, const RunOptions& options) {
+namespace {
+
+// The rows of `points`, each strategy's codec built and measured once.
+std::vector<std::unique_ptr<Row>> MakeRows(const Workload& workload,
+                                           const std::vector<PointSpec>& points,
+                                           uint64_t working_set, const RunOptions& options) {
+  const uint64_t fp16 = options.model.fp16_bytes_per_token();
+  const bool by_session = !workload.info().session_names.empty();
+  std::map<const Strategy*, TokenCost> costs;
+  std::vector<std::unique_ptr<Row>> rows;
+  for (const PointSpec& p : points) {
+    const Strategy& strategy = *p.strategy;
+    if (!costs.count(&strategy)) {
+      const auto codec =
+          MakeCodec(strategy.codec, strategy.codec_options, options.model.head_dim, options.seed);
+      costs[&strategy] = MeasureTokenCost(*codec, options.model, options.seed);
+    }
+    const Budget budget = ResolveBudget(*p.budget, working_set, fp16);
+    rows.push_back(std::make_unique<Row>(strategy, *p.budget, budget, costs[&strategy], options,
+                                         by_session, IndexContext{&workload, options.cache_output}));
+  }
+  return rows;
+}
+
+}  // namespace
+
+RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& points,
+                       const RunOptions& options) {
   RunResult run;
-  const bool need_ws = NeedsWorkingSet(budgets) || options.working_set_tokens.has_value();
+  bool need_ws = options.working_set_tokens.has_value();
+  for (const PointSpec& p : points) need_ws = need_ws || p.budget->kind == BudgetSpec::Kind::kPercent;
   if (options.working_set_tokens) {
     run.working_set_tokens = *options.working_set_tokens;
   } else if (need_ws) {
     run.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
   }
-  const uint64_t fp16 = options.model.fp16_bytes_per_token();
-  const bool by_session = !workload.info().session_names.empty();
-
-  std::vector<std::unique_ptr<Row>> rows;
+  std::vector<std::unique_ptr<Row>> rows = MakeRows(workload, points, run.working_set_tokens, options);
   const Row* ws_row = nullptr;  // a row whose final holdings are the working set
-  for (const auto& strategy : strategies) {
-    const auto codec =
-        MakeCodec(strategy.codec, strategy.codec_options, options.model.head_dim, options.seed);
-    const TokenCost cost = MeasureTokenCost(*codec, options.model, options.seed);
-    for (const auto& spec : budgets) {
-      const Budget budget = ResolveBudget(spec, run.working_set_tokens, fp16);
-      rows.push_back(std::make_unique<Row>(strategy, spec, budget, cost, options, by_session,
-                                           IndexContext{&workload, options.cache_output}));
-      if (strategy.index == "radix" && rows.back()->unbounded()) ws_row = rows.back().get();
-    }
+  for (const auto& row : rows) {
+    if (row->strategy().index == "radix" && row->unbounded()) ws_row = row.get();
   }
   std::unique_ptr<Row> shadow;
   if (!need_ws && ws_row == nullptr) {
@@ -152,7 +170,9 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
     if ((now & 255) == 0) ThrowIfStopped();
     for (size_t i = 0; i < rows.size(); ++i) {
       const uint64_t hit = rows[i]->Step(*r, now);
-      if (options.on_step) options.on_step(i, hit, rows[i]->tokens_held(), rows[i]->bytes_held());
+      if (options.on_step) {
+        options.on_step(points[i].slot, hit, rows[i]->tokens_held(), rows[i]->bytes_held());
+      }
     }
     if (shadow) shadow->Step(*r, now);
     ++now;
@@ -160,11 +180,18 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
   }
   if (options.progress) options.progress(now, total);
   if (!need_ws && ws_row != nullptr) run.working_set_tokens = ws_row->tokens_held();
-  for (auto& row : rows) {
-    run.rows.push_back(row->Finish());
-    run.rows.back().point = run.rows.size() - 1;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    run.rows.push_back(rows[i]->Finish());
+    run.rows.back().point = points[i].number;
   }
   return run;
+}
+
+RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategies,
+                 const std::vector<BudgetSpec>& budgets, const RunOptions& options) {
+  SweepOptions one;
+  one.jobs = 1;
+  return Sweep(workload, strategies, budgets, options, one);
 }
 
 }  // namespace kvsim

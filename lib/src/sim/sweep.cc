@@ -1,8 +1,10 @@
-// Sweeps, shards and merges (see kvsim/sweep.h). Each point is an independent replay, so
-// workers pull point numbers from an atomic counter; the workload is shared read-only (chat
-// workloads in memory, traces re-read by each stream).
+// Sweeps, shards and merges (see kvsim/sweep.h). A shard's points are split into batches; each
+// batch is replayed in lockstep over one pass of the workload (ReplayPoints), and workers pull
+// batches from an atomic counter. The workload is shared read-only (chat workloads in memory,
+// traces re-read by each stream): a trace is read once per batch, not once per point.
 #include "kvsim/sweep.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <exception>
@@ -35,46 +37,70 @@ Shard Shard::Parse(const std::string& text) {
   return s;
 }
 
+namespace {
+
+// Rows replayed in lockstep by one worker in one pass; more rows take more passes, so that a
+// worker holds at most this many caches at once.
+constexpr size_t kMaxLockstepRows = 32;
+
+// This shard's points, split into batches: round-robin, so that slow rows (belady) spread over
+// the workers, and never more than kMaxLockstepRows in one batch.
+std::vector<std::vector<PointSpec>> Batches(const std::vector<Strategy>& strategies,
+                                            const std::vector<BudgetSpec>& budgets,
+                                            const Shard& shard, size_t jobs) {
+  std::vector<PointSpec> mine;
+  for (size_t p = 0; p < strategies.size() * budgets.size(); ++p) {
+    if (p % shard.count != shard.index) continue;
+    mine.push_back({p, mine.size(), &strategies[p / budgets.size()], &budgets[p % budgets.size()]});
+  }
+  const size_t n = std::max({size_t{1}, std::min(jobs, mine.size()),
+                             (mine.size() + kMaxLockstepRows - 1) / kMaxLockstepRows});
+  std::vector<std::vector<PointSpec>> batches(n);
+  for (size_t k = 0; k < mine.size(); ++k) batches[k % n].push_back(mine[k]);
+  return batches;
+}
+
+}  // namespace
+
 RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategies,
                 const std::vector<BudgetSpec>& budgets, const RunOptions& options,
                 const SweepOptions& sweep) {
+  size_t jobs = sweep.jobs ? sweep.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const auto batches = Batches(strategies, budgets, sweep.shard, jobs);
   RunOptions shared = options;
-  shared.progress = nullptr;
-  if (!shared.working_set_tokens) {
-    shared.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
-  }
-  std::vector<size_t> mine;
-  const size_t total = strategies.size() * budgets.size();
-  for (size_t p = 0; p < total; ++p) {
-    if (p % sweep.shard.count == sweep.shard.index) mine.push_back(p);
+  if (batches.size() > 1) {
+    shared.progress = nullptr;  // progress counts points instead
+    // Known once, rather than found by every batch.
+    if (!shared.working_set_tokens) {
+      shared.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
+    }
   }
   RunResult run;
-  run.working_set_tokens = *shared.working_set_tokens;
-  run.rows.resize(mine.size());
+  size_t points = 0;
+  for (const auto& b : batches) points += b.size();
+  run.rows.resize(points);
   std::atomic<size_t> next{0}, done{0};
   std::exception_ptr failure;
   std::mutex mu;
   auto worker = [&] {
-    for (size_t k = next++; k < mine.size(); k = next++) {
+    for (size_t k = next++; k < batches.size(); k = next++) {
       try {
-        const size_t p = mine[k];
-        RunResult one = Replay(workload, {strategies[p / budgets.size()]},
-                               {budgets[p % budgets.size()]}, shared);
-        run.rows[k] = std::move(one.rows.at(0));
-        run.rows[k].point = p;
+        RunResult one = ReplayPoints(workload, batches[k], shared);
+        for (size_t i = 0; i < one.rows.size(); ++i) run.rows[batches[k][i].slot] = std::move(one.rows[i]);
+        std::lock_guard<std::mutex> lock(mu);
+        run.working_set_tokens = one.working_set_tokens;
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu);
         if (!failure) failure = std::current_exception();
       }
-      const size_t d = ++done;
-      if (options.progress) {
+      done += batches[k].size();
+      if (batches.size() > 1 && options.progress) {
         std::lock_guard<std::mutex> lock(mu);
-        options.progress(d, mine.size());
+        options.progress(done, points);
       }
     }
   };
-  size_t jobs = sweep.jobs ? sweep.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min(jobs, std::max<size_t>(1, mine.size()));
+  jobs = std::min(jobs, batches.size());
   std::vector<std::thread> threads;
   for (size_t j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
