@@ -3,6 +3,8 @@
 #include "kvsim/output_files.h"
 #include "kvsim/plan_report.h"
 #include "kvsim/run_json_check.h"
+#include "kvsim/csv.h"
+#include "kvsim/merge.h"
 #include "kvsim/sweep.h"
 #include "run_args.h"
 

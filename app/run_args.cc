@@ -12,6 +12,8 @@
 #include "kvsim/kernels.h"
 #include "kvsim/model.h"
 #include "kvsim/plan_report.h"
+#include "kvsim/csv.h"
+#include "kvsim/merge.h"
 #include "kvsim/sweep.h"
 #include "kvsim/strategy.h"
 

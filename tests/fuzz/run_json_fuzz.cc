@@ -11,6 +11,8 @@
 #include "kvsim/input_limits.h"
 #include "kvsim/plan_report.h"
 #include "kvsim/run_json_check.h"
+#include "kvsim/csv.h"
+#include "kvsim/merge.h"
 #include "kvsim/sweep.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -5,6 +5,8 @@
 #include "kvsim/error.h"
 #include "kvsim/report.h"
 #include "kvsim/run_json_check.h"
+#include "kvsim/csv.h"
+#include "kvsim/merge.h"
 #include "kvsim/sweep.h"
 #include "support/random_workload.h"
 

@@ -11,8 +11,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "kvsim/replay.h"
 
 namespace kvsim {
@@ -33,13 +31,5 @@ struct SweepOptions {
 RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategies,
                 const std::vector<BudgetSpec>& budgets, const RunOptions& options,
                 const SweepOptions& sweep);
-
-// Joins the JSON documents of a sharded sweep. Throws Error (exit 2) when they do not belong to
-// one sweep: different workload, model, seed or point count, duplicate or missing points.
-nlohmann::ordered_json MergeRuns(const std::vector<nlohmann::ordered_json>& docs,
-                                 const std::vector<std::string>& names);
-
-// One CSV line per result row, with a header.
-std::string RunToCsv(const nlohmann::ordered_json& doc);
 
 }  // namespace kvsim

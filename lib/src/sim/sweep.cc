@@ -9,12 +9,9 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
-#include <map>
-#include <set>
 #include <thread>
 
 #include "kvsim/error.h"
-#include "kvsim/run_json_check.h"
 
 namespace kvsim {
 
@@ -107,91 +104,6 @@ RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategie
   for (auto& t : threads) t.join();
   if (failure) std::rethrow_exception(failure);
   return run;
-}
-
-nlohmann::ordered_json MergeRuns(const std::vector<nlohmann::ordered_json>& docs,
-                                 const std::vector<std::string>& names) {
-  if (docs.empty()) throw Error("merge: no inputs");
-  const auto& first = docs.front();
-  auto same = [&](const nlohmann::ordered_json& d, const char* key, const std::string& name) {
-    if (!d.contains(key) || d[key] != first[key]) {
-      throw Error("merge: " + name + ": its \"" + key + "\" differs from " + names.front() +
-                  "'s; these files are not shards of one sweep");
-    }
-  };
-  std::map<size_t, nlohmann::ordered_json> rows;
-  size_t total = 0;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    const auto& d = docs[i];
-    if (!d.is_object() || !d.contains("sweep")) {
-      throw Error("merge: " + names[i] + ": not the JSON of a kvsim sweep");
-    }
-    CheckRunJson(d, "merge: " + names[i], /*sweep=*/true);
-    for (const char* key : {"workload", "model", "seed", "cache_output"}) same(d, key, names[i]);
-    if (d["sweep"]["points"] != first["sweep"]["points"] ||
-        d["sweep"]["strategies"] != first["sweep"]["strategies"] ||
-        d["sweep"]["budgets"] != first["sweep"]["budgets"]) {
-      throw Error("merge: " + names[i] + ": a different sweep grid than " + names.front());
-    }
-    total = d["sweep"]["points"].get<size_t>();
-    for (const auto& row : d["results"]) {
-      const size_t p = row["point"].get<size_t>();
-      if (!rows.emplace(p, row).second) {
-        throw Error("merge: point " + std::to_string(p) + " appears twice (" + names[i] + ")");
-      }
-    }
-  }
-  std::string missing;
-  size_t absent = 0;
-  for (size_t p = 0; p < total; ++p) {
-    if (rows.count(p)) continue;
-    if (++absent <= 20) missing += (missing.empty() ? "" : ", ") + std::to_string(p);
-  }
-  if (absent > 20) missing += " and " + std::to_string(absent - 20) + " more";
-  if (!missing.empty()) throw Error("merge: points missing: " + missing + " (is a shard absent?)");
-  nlohmann::ordered_json out = first;
-  out["sweep"]["shard"] = "merged";
-  out["results"] = nlohmann::ordered_json::array();
-  for (auto& [p, row] : rows) out["results"].push_back(row);
-  return out;
-}
-
-namespace {
-
-std::string Csv(const nlohmann::ordered_json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) {
-    std::string s = v.get<std::string>(), q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  }
-  return v.dump();
-}
-
-}  // namespace
-
-std::string RunToCsv(const nlohmann::ordered_json& doc) {
-  std::string out =
-      "point,strategy,index,codec,budget,budget_tokens,budget_bytes,hit_tokens,prompt_tokens,"
-      "prefill_tokens,token_hit_rate,requests,hit_requests,request_hit_rate,evictions,"
-      "peak_tokens,peak_bytes,mean_bytes,compression_ratio,bits_per_channel,"
-      "prefill_gpu_seconds_saved,attention_rel_l2_mean,attention_rel_l2_p99,attention_top8_recall\n";
-  for (const auto& r : doc["results"]) {
-    const auto& a = r["attention"];
-    const nlohmann::ordered_json null;
-    const std::vector<nlohmann::ordered_json> cells = {
-        r.value("point", null), r["strategy"], r["index"], r["codec"], r["budget"]["spec"],
-        r["budget"]["tokens"], r["budget"]["bytes"], r["hit_tokens"], r["prompt_tokens"],
-        r["prefill_tokens"], r["token_hit_rate"], r["requests"], r["hit_requests"],
-        r["request_hit_rate"], r["evictions"], r["memory"]["peak_tokens"],
-        r["memory"]["peak_bytes"], r["memory"]["mean_bytes"], r["compression_ratio"],
-        r["bits_per_channel"], r.value("prefill_gpu_seconds_saved", null),
-        a.is_null() ? null : a["output_rel_l2"]["mean"], a.is_null() ? null : a["output_rel_l2"]["p99"],
-        a.is_null() ? null : a["top8_recall"]};
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + Csv(cells[i]);
-    out += "\n";
-  }
-  return out;
 }
 
 }  // namespace kvsim
