@@ -266,7 +266,7 @@ TEST_CASE("the summary table picks each strategy's smallest budget reaching each
   const std::string md = MarkdownReport(doc, "r-");
   const auto rows = MarkdownRows(md, "## At a glance");
   REQUIRE(rows.size() == 4);  // header + A, B, C
-  CHECK(rows.at("strategy") == std::vector<std::string>{"strategy", "attention rel-L2", "hit rate >= 50%",
+  CHECK(rows.at("strategy") == std::vector<std::string>{"strategy", "rel-L2", "hit rate >= 50%",
                                                         "hit rate >= 80%", "hit rate >= 90%", "hit rate >= 95%"});
   CHECK(rows.at("A") == std::vector<std::string>{"A", "0.0100", "1GiB (1 GiB)", "2GiB (2 GiB)", "4GiB (4 GiB)",
                                                  "inf (unbounded)"});

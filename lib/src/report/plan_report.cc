@@ -71,8 +71,8 @@ std::string CommandOf(const ojson& doc) {
 // Rows of the results table as cells.
 std::vector<std::vector<std::string>> ResultCells(const ojson& doc) {
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"strategy", "budget", "hit rate", "prefill tokens", "GPU-s saved", "peak memory",
-                  "of budget", "compression", "attention rel-L2", "top-8"});
+  rows.push_back({"strategy", "budget", "hit rate", "prefill", "GPU-s saved", "peak bytes",
+                  "of budget", "compr.", "rel-L2", "top-8"});
   for (const auto& r : doc["results"]) {
     double budget = 0;
     const bool bounded = BudgetBytes(doc, r, &budget);

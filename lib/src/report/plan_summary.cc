@@ -156,7 +156,7 @@ std::string PickCell(const TargetPick& p) {
 
 std::vector<std::vector<std::string>> SummaryCells(const std::vector<StrategyTargets>& plans,
                                                    const std::vector<double>& targets) {
-  std::vector<std::vector<std::string>> rows(1, {"strategy", "attention rel-L2"});
+  std::vector<std::vector<std::string>> rows(1, {"strategy", "rel-L2"});
   for (double t : targets) rows[0].push_back("hit rate >= " + Percent(t));
   for (const auto& s : plans) {
     char err[32];
