@@ -19,12 +19,6 @@ using testing::Slurp;
 
 const std::string kRun = "run workloads/support_chat.json --strategy radix --probe-requests 0";
 
-size_t Entries(const std::string& dir) {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
-  return n;
-}
-
 TEST_CASE("- is standard output for every output option; the table then goes to stderr") {
   testing::TempDir dir;
   auto r = RunKvsim(kRun + " --json -", "2>/dev/null");
@@ -44,7 +38,7 @@ TEST_CASE("- is standard output for every output option; the table then goes to 
   CHECK(nlohmann::json::parse(r.out)["results"].size() == 1);
   r = RunKvsim(kRun + " --json - --report -", "2>&1");
   CHECK(r.code == 2);  // run has no --report; two outputs on stdout are checked in the unit test
-  CHECK(Entries(dir.Path("")) == 0);
+  CHECK(dir.Entries() == 0);
 }
 
 TEST_CASE("an unwritable standard output is an error, not exit 0") {
@@ -99,7 +93,7 @@ TEST_CASE("output paths are checked before any work; a failing command writes no
   r = RunKvsim(kRun + " -q");
   CHECK(r.code == 2);
   CHECK(r.out.find("-q: nothing would be written") != std::string::npos);
-  CHECK(Entries(dir.Path("")) == 0);
+  CHECK(dir.Entries() == 0);
 }
 
 TEST_CASE("sweep lists the files it wrote, a Markdown report with its charts") {

@@ -5,19 +5,13 @@
 
 #include "kvsim/budget.h"
 #include "kvsim/error.h"
+#include "support/error_of.h"
 #include "kvsim/strategy.h"
 
 namespace kvsim {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::ErrorOf;
 
 TEST_CASE("budgets: inf, tokens, bytes and percentages, exactly") {
   CHECK(ParseBudget("inf").kind == BudgetSpec::Kind::kInf);

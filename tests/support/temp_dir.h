@@ -22,6 +22,12 @@ class TempDir {
     return p;
   }
   std::string Path(const std::string& name) const { return (path_ / name).string(); }
+  // How many files the directory holds (a failed command must leave none behind).
+  size_t Entries() const {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path_)) ++n;
+    return n;
+  }
 
  private:
   std::filesystem::path path_;

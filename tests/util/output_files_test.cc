@@ -14,6 +14,7 @@
 
 #include "kvsim/cancel.h"
 #include "kvsim/error.h"
+#include "support/error_of.h"
 #include "support/temp_dir.h"
 
 namespace kvsim {
@@ -27,21 +28,7 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
-// Everything in the directory: a failed commit must leave no temporary behind.
-size_t Entries(const std::string& dir) {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
-  return n;
-}
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 bool MakeDevice(const std::string& path, unsigned major, unsigned minor) {
   return ::mknod(path.c_str(), S_IFCHR | 0666, makedev(major, minor)) == 0;
@@ -55,7 +42,7 @@ TEST_CASE("nothing is written before Commit; a new file is written whole") {
   CHECK_FALSE(fs::exists(dir.Path("r.json")));
   CHECK(files.Commit() == std::vector<std::string>{dir.Path("r.json")});
   CHECK(Slurp(dir.Path("r.json")) == "{}\n");
-  CHECK(Entries(dir.Path("")) == 1);
+  CHECK(dir.Entries() == 1);
 }
 
 TEST_CASE("a symbolic link is followed: its target is written and the link stays") {
@@ -112,7 +99,7 @@ TEST_CASE("devices are written in place; a failing one leaves no other output") 
   CHECK(error.find("--csv '" + dir.Path("full") + "': write failed") != std::string::npos);
   CHECK(fs::is_character_file(dir.Path("full")));
   CHECK_FALSE(fs::exists(dir.Path("r.json")));
-  CHECK(Entries(dir.Path("")) == 2);  // null and full: no temporary left
+  CHECK(dir.Entries() == 2);  // null and full: no temporary left
 }
 
 TEST_CASE("an output that names an input is refused, by any name") {
@@ -165,7 +152,7 @@ TEST_CASE("a stop before the renames leaves nothing behind") {
   RequestStop();
   CHECK_THROWS_AS(files.Commit(), Interrupted);
   ClearStop();
-  CHECK(Entries(dir.Path("")) == 0);
+  CHECK(dir.Entries() == 0);
 }
 
 }  // namespace
