@@ -2,7 +2,6 @@
 #include "commands.h"
 #include "kvsim/output_files.h"
 #include "kvsim/plan_report.h"
-#include "kvsim/run_json_check.h"
 #include "kvsim/csv.h"
 #include "kvsim/merge.h"
 #include "kvsim/sweep.h"
@@ -35,8 +34,7 @@ void AddMergeCommand(CLI::App& app) {
     const ReportOptions report_options{ParseTargets("--targets", a->targets)};
     std::vector<nlohmann::ordered_json> docs;
     for (const auto& p : a->inputs) {
-      docs.push_back(ReadJsonFile(p));
-      CheckRunJson(docs.back(), p, /*sweep=*/true);
+      docs.push_back(ReadJsonFile(p));  // MergeRuns checks each one
     }
     const auto merged = MergeRuns(docs, a->inputs);
     SetSweepOutputs(merged, a->json, a->csv, a->report, report_options, &files);

@@ -142,6 +142,8 @@ RunPlan MakeRunPlan(const RunArgs& a) {
   }
   options.prefill_tokens_per_second = a.prefill_tps.value_or(0);  // 0: the profile's
   options.seed = static_cast<uint64_t>(a.seed);
+  plan.codecs = std::make_unique<CodecSet>(options.model.head_dim, options.seed);
+  options.codecs = plan.codecs.get();
   options.cache_output = !a.no_cache_output;
   plan.strategies = ParseStrategyList(a.strategies);
   plan.budgets = ParseBudgetList(a.budgets);

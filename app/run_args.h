@@ -12,6 +12,7 @@
 
 #include "kvsim/output_files.h"
 #include "kvsim/plan_report.h"
+#include "kvsim/codec_set.h"
 #include "kvsim/probe.h"
 #include "kvsim/replay.h"
 #include "kvsim/workload.h"
@@ -53,6 +54,7 @@ void AddRunOptions(CLI::App* cmd, RunArgs* args);
 // budgets, probe options, then the workload file.
 struct RunPlan {
   std::unique_ptr<Workload> workload;
+  std::unique_ptr<CodecSet> codecs;  // options.codecs points here: shared by replay and probe
   std::vector<Strategy> strategies;
   std::vector<BudgetSpec> budgets;
   RunOptions options;

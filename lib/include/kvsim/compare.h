@@ -33,8 +33,12 @@ struct CompareResult {
   bool regression = false;
 };
 
+// Checks both documents (kvsim/run_json_check.h; `baseline_name` and `current_name` name them in
+// errors), then compares. Throws Error on malformed or incompatible inputs.
 CompareResult Compare(const nlohmann::ordered_json& baseline, const nlohmann::ordered_json& current,
-                      const CompareTolerance& tolerance, bool strict = false);
+                      const CompareTolerance& tolerance, bool strict = false,
+                      const std::string& baseline_name = "baseline",
+                      const std::string& current_name = "current");
 
 struct CompareFormat {
   bool markdown = false;          // GitHub-flavoured Markdown (for CI comments) instead of text

@@ -13,6 +13,7 @@
 
 #include "kvsim/attention.h"
 #include "kvsim/budget.h"
+#include "kvsim/codec_set.h"
 #include "kvsim/model.h"
 #include "kvsim/strategy.h"
 #include "kvsim/workload.h"
@@ -54,6 +55,9 @@ struct RunOptions {
   bool cache_output = true;   // false: --no-cache-output
   bool record_hits = false;   // fill RowResult::hits (tests)
   std::optional<uint64_t> working_set_tokens;  // known already: skip the working-set pass
+  // The run's codecs, shared with the attention probe (nullptr: the replay makes its own).
+  // REQUIRES: its head_dim is the model's.
+  CodecSet* codecs = nullptr;
   double prefill_tokens_per_second = 0;        // per GPU, for GPU-seconds saved (0: model's)
   // Called after every request of every row with (row, hit tokens, tokens held, bytes held);
   // may be empty. For invariant checks; called from the workers of a sweep with jobs > 1.

@@ -122,18 +122,15 @@ std::vector<std::unique_ptr<Row>> MakeRows(const Workload& workload,
                                            uint64_t working_set, const RunOptions& options) {
   const uint64_t fp16 = options.model.fp16_bytes_per_token();
   const bool by_session = !workload.info().session_names.empty();
-  std::map<const Strategy*, TokenCost> costs;
+  CodecSet own(options.model.head_dim, options.seed);
+  CodecSet& codecs = options.codecs != nullptr ? *options.codecs : own;
   std::vector<std::unique_ptr<Row>> rows;
   for (const PointSpec& p : points) {
     const Strategy& strategy = *p.strategy;
-    if (!costs.count(&strategy)) {
-      const auto codec =
-          MakeCodec(strategy.codec, strategy.codec_options, options.model.head_dim, options.seed);
-      costs[&strategy] = MeasureTokenCost(*codec, options.model, options.seed);
-    }
+    const TokenCost cost = codecs.Cost(strategy.codec, strategy.codec_options, options.model);
     const Budget budget = ResolveBudget(*p.budget, working_set, fp16);
-    rows.push_back(std::make_unique<Row>(strategy, *p.budget, budget, costs[&strategy], options,
-                                         by_session, IndexContext{&workload, options.cache_output}));
+    rows.push_back(std::make_unique<Row>(strategy, *p.budget, budget, cost, options, by_session,
+                                         IndexContext{&workload, options.cache_output}));
   }
   return rows;
 }

@@ -26,19 +26,22 @@ void ProbeAttention(const Workload& workload, const ProbeOptions& probe, const R
   const uint32_t d = source->head_dim();
 
   // One codec per distinct lossy codec configuration: the probe depends on how tokens are
-  // stored, not on the index or the budget.
+  // stored, not on the index or the budget. The run's own codecs when the dimensions agree (a
+  // .npy dump may have another head_dim than the model profile).
   struct Target {
-    std::unique_ptr<KvCodec> codec;
+    KvCodec* codec = nullptr;
     std::vector<AttentionSample> samples;
     std::vector<size_t> rows;
   };
+  CodecSet own(d, options.seed);
+  CodecSet& codecs = options.codecs != nullptr && options.codecs->head_dim() == d ? *options.codecs : own;
   std::map<std::string, Target> targets;
   for (size_t i = 0; i < run->rows.size(); ++i) {
     const Strategy& s = run->rows[i].strategy;
-    auto codec = MakeCodec(s.codec, s.codec_options, d, options.seed);
-    if (codec->lossless()) continue;
+    KvCodec& codec = codecs.Get(s.codec, s.codec_options);
+    if (codec.lossless()) continue;
     Target& t = targets[s.codec + ":" + s.codec_options.ToString()];
-    if (!t.codec) t.codec = std::move(codec);
+    t.codec = &codec;
     t.rows.push_back(i);
   }
   if (targets.empty()) return;

@@ -68,9 +68,9 @@ void RequireComparable(const ojson& base, const ojson& cur) {
 }  // namespace
 
 CompareResult Compare(const ojson& base, const ojson& cur, const CompareTolerance& tol,
-                      bool strict) {
-  CheckRunJson(base, "baseline");
-  CheckRunJson(cur, "current");
+                      bool strict, const std::string& base_name, const std::string& cur_name) {
+  CheckRunJson(base, base_name);
+  CheckRunJson(cur, cur_name);
   RequireComparable(base, cur);
   std::map<std::string, const ojson*> current;
   for (const auto& row : cur["results"]) current[Key(row)] = &row;
