@@ -29,8 +29,7 @@ void AddMergeCommand(CLI::App& app) {
     OutputFiles files(a->inputs);
     files.Declare("--json", a->json);
     files.Declare("--csv", a->csv);
-    if (!a->report.empty()) CheckReportPath("--report", a->report);
-    files.Declare("--report", a->report);
+    DeclareReport(a->report, &files);
     const ReportOptions report_options{ParseTargets("--targets", a->targets)};
     std::vector<nlohmann::ordered_json> docs;
     for (const auto& p : a->inputs) {

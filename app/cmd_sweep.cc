@@ -25,8 +25,7 @@ void DoSweep(const SweepArgs& a) {
   OutputFiles files(RunInputs(a.run));
   files.Declare("--json", a.run.json);
   files.Declare("--csv", a.csv);
-  if (!a.report.empty()) CheckReportPath("--report", a.report);
-  files.Declare("--report", a.report);
+  DeclareReport(a.report, &files);
   const ReportOptions report_options{ParseTargets("--targets", a.targets)};
   CheckQuiet(a.run.quiet, !a.run.json.empty() || !a.csv.empty() || !a.report.empty());
   RunPlan plan = MakeRunPlan(a.run);

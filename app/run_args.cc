@@ -112,7 +112,7 @@ void AddRunOptions(CLI::App* cmd, RunArgs* args) {
   cmd->add_flag("--no-cache-output", args->no_cache_output,
                 "Insert only the prompt after each request, not prompt + output");
   cmd->add_flag("-v,--verbose", args->verbose, "Also print hit rates by turn and by session");
-  cmd->add_flag("-q,--quiet", args->quiet, "Print no table (with --json)");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print no table (needs an output file: --json, or --csv/--report for sweep)");
   cmd->add_option("--kernels", args->kernels, "Force a kernel set: scalar, sse4, avx2, avx512, avx512icl");
   cmd->add_option("--probe-requests", args->probe_requests,
                   "Requests sampled for the attention-error probe of lossy codecs (0: off)")
@@ -184,6 +184,12 @@ void AddTargetsOption(CLI::App* cmd, std::string* targets) {
                   "Token hit rates in percent, comma-separated: the report's summary table gives "
                   "each strategy's smallest swept budget reaching each")
       ->capture_default_str();
+}
+
+void DeclareReport(const std::string& report, OutputFiles* files) {
+  if (report.empty()) return;
+  CheckReportPath("--report", report);
+  files->Declare("--report", report);
 }
 
 void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,

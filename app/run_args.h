@@ -68,6 +68,9 @@ std::vector<std::string> RunInputs(const RunArgs& args);
 // The three files of a --kv-dump directory.
 std::vector<std::string> KvDumpFiles(const std::string& dir);
 
+// Declares --report (empty: none): its name is checked (.html, .md or -) with its path.
+void DeclareReport(const std::string& report, OutputFiles* files);
+
 // Sets the outputs a sweep or merge writes (each may be empty: not asked for); the report's
 // chart files are added beside it.
 void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,

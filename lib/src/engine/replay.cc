@@ -4,7 +4,6 @@
 #include "kvsim/replay.h"
 
 #include <cassert>
-#include <map>
 
 #include "kvsim/codec.h"
 #include "kvsim/error.h"
