@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "kvsim/compare.h"
+#include "kvsim/run_document_json.h"
 
 namespace kvsim::cli {
 
@@ -35,8 +36,9 @@ void AddCompareCommand(CLI::App& app) {
       "Example:\n  kvsim compare results/support_chat.json current.json --format markdown");
   cmd->callback([a] {
     const CompareTolerance tol = CompareTolerance::Parse(a->tolerance);
-    const auto base = ReadJsonFile(a->baseline), cur = ReadJsonFile(a->current);
-    const auto result = Compare(base, cur, tol, a->strict, a->baseline, a->current);
+    const RunDocument base = ReadRunDocument(ReadJsonFile(a->baseline), a->baseline);
+    const RunDocument cur = ReadRunDocument(ReadJsonFile(a->current), a->current);
+    const auto result = Compare(base, cur, tol, a->strict);
     std::cout << FormatCompare(result, tol, {a->format == "markdown", a->only_regressions});
     if (result.regression) throw ExitWith{1};
   });

@@ -31,14 +31,12 @@ void AddMergeCommand(CLI::App& app) {
     files.Declare("--csv", a->csv);
     DeclareReport(a->report, &files);
     const ReportOptions report_options{ParseTargets("--targets", a->targets)};
-    std::vector<nlohmann::ordered_json> docs;
-    for (const auto& p : a->inputs) {
-      docs.push_back(ReadJsonFile(p));  // MergeRuns checks each one
-    }
-    const auto merged = MergeRuns(docs, a->inputs);
+    std::vector<RunDocument> shards;
+    for (const auto& p : a->inputs) shards.push_back(ReadShard(ReadJsonFile(p), p));
+    const RunDocument merged = MergeRuns(shards, a->inputs);
     SetSweepOutputs(merged, a->json, a->csv, a->report, report_options, &files);
-    files.Print("merged " + std::to_string(docs.size()) + " shards: " +
-                std::to_string(merged["results"].size()) + " points\n");
+    files.Print("merged " + std::to_string(shards.size()) + " shards: " +
+                std::to_string(merged.rows.size()) + " points\n");
     ListWritten(files.Commit());
   });
 }

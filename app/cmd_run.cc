@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "kvsim/kernels.h"
 #include "kvsim/output_files.h"
-#include "kvsim/report.h"
+#include "kvsim/run_document_json.h"
 #include "kvsim/run_table.h"
 #include "run_args.h"
 
@@ -24,13 +24,12 @@ void Run(const RunArgs& a) {
     plan.options.progress = nullptr;
   }
   ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
-  RunContext context{ActiveKernels().name, CommandLine()};
-  if (!a.json.empty()) {
-    files.Set(a.json, RunToJson(plan.workload->info(), run, plan.options, context).dump(2) + "\n");
-  }
+  const RunDocument doc = MakeRunDocument(plan.workload->info(), run, plan.options,
+                                          RunContext{ActiveKernels().name, CommandLine()});
+  if (!a.json.empty()) files.Set(a.json, ToJson(doc).dump(2) + "\n");
   if (!a.quiet) {
     std::ostringstream table;
-    PrintRunTable(table, plan.workload->info(), run, plan.options, a.verbose);
+    PrintRunTable(table, doc, a.verbose);
     files.Print(table.str());
   }
   files.Commit();

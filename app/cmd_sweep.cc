@@ -6,7 +6,6 @@
 #include "kvsim/kernels.h"
 #include "kvsim/output_files.h"
 #include "kvsim/plan_report.h"
-#include "kvsim/report.h"
 #include "kvsim/run_table.h"
 #include "kvsim/stats.h"
 #include "kvsim/sweep.h"
@@ -44,21 +43,17 @@ void DoSweep(const SweepArgs& a) {
     plan.options.progress = nullptr;
   }
   ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
-  RunContext context{ActiveKernels().name, CommandLine()};
-  nlohmann::ordered_json doc = RunToJson(plan.workload->info(), run, plan.options, context);
-  nlohmann::ordered_json strategies = nlohmann::ordered_json::array(), budgets = strategies;
-  for (const auto& s : plan.strategies) strategies.push_back(s.text);
-  for (const auto& b : plan.budgets) budgets.push_back(b.text);
-  doc["sweep"] = {{"points", plan.strategies.size() * plan.budgets.size()},
-                  {"shard", sweep.shard.ToString()},
-                  {"strategies", strategies},
-                  {"budgets", budgets}};
-  doc["workload_stats"] = StatsToJson(stats);
-  doc["command"] = CommandLine();
+  RunDocument doc = MakeRunDocument(plan.workload->info(), run, plan.options,
+                                    RunContext{ActiveKernels().name, CommandLine()});
+  doc.sweep = SweepFacts{plan.strategies.size() * plan.budgets.size(), sweep.shard.ToString(), {}, {}};
+  for (const auto& s : plan.strategies) doc.sweep->strategies.push_back(s.text);
+  for (const auto& b : plan.budgets) doc.sweep->budgets.push_back(b.text);
+  doc.workload_stats = stats;
+  doc.command = CommandLine();
   SetSweepOutputs(doc, a.run.json, a.csv, a.report, report_options, &files);
   if (!a.run.quiet) {
     std::ostringstream table;
-    PrintRunTable(table, plan.workload->info(), run, plan.options, a.run.verbose);
+    PrintRunTable(table, doc, a.run.verbose);
     files.Print(table.str());
   }
   ListWritten(files.Commit());

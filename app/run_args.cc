@@ -14,6 +14,7 @@
 #include "kvsim/plan_report.h"
 #include "kvsim/csv.h"
 #include "kvsim/merge.h"
+#include "kvsim/run_document_json.h"
 #include "kvsim/sweep.h"
 #include "kvsim/strategy.h"
 
@@ -192,10 +193,10 @@ void DeclareReport(const std::string& report, OutputFiles* files) {
   files->Declare("--report", report);
 }
 
-void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,
+void SetSweepOutputs(const RunDocument& doc, const std::string& json,
                      const std::string& csv, const std::string& report,
                      const ReportOptions& report_options, OutputFiles* files) {
-  if (!json.empty()) files->Set(json, doc.dump(2) + "\n");
+  if (!json.empty()) files->Set(json, ToJson(doc).dump(2) + "\n");
   if (!csv.empty()) files->Set(csv, RunToCsv(doc));
   if (report.empty()) return;
   for (auto& f : RenderReport(doc, report, report_options)) {

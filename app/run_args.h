@@ -73,7 +73,7 @@ void DeclareReport(const std::string& report, OutputFiles* files);
 
 // Sets the outputs a sweep or merge writes (each may be empty: not asked for); the report's
 // chart files are added beside it.
-void SetSweepOutputs(const nlohmann::ordered_json& doc, const std::string& json,
+void SetSweepOutputs(const RunDocument& doc, const std::string& json,
                      const std::string& csv, const std::string& report,
                      const ReportOptions& report_options, OutputFiles* files);
 

@@ -44,7 +44,10 @@ std::vector<float> Vector(std::mt19937_64& rng, float scale) {
   std::normal_distribution<float> n;
   std::vector<float> v(kDim);
   double s = 0;
-  for (auto& x : v) s += double(x = n(rng)) * x;
+  for (auto& x : v) {
+    x = n(rng);
+    s += double(x) * x;
+  }
   for (auto& x : v) x = static_cast<float>(x / std::sqrt(s)) * scale;
   return v;
 }

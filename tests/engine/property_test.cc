@@ -9,9 +9,10 @@
 
 #include "kvsim/kernels.h"
 #include "kvsim/probe.h"
-#include "kvsim/report.h"
+#include "kvsim/run_document_json.h"
 #include "kvsim/sweep.h"
 #include "support/random_workload.h"
+#include "support/small_probe.h"
 #include "support/reference_indexes.h"
 
 namespace kvsim {
@@ -140,13 +141,8 @@ TEST_CASE("JSON is byte-identical across runs and across thread counts") {
       SweepOptions s;
       s.jobs = jobs;
       RunResult run = Sweep(*w, strategies, budgets, o, s);
-      ProbeOptions probe;
-      probe.requests = 2;
-      probe.heads = 1;
-      probe.queries = 2;
-      probe.max_tokens = 64;
-      ProbeAttention(*w, probe, o, &run);
-      return RunToJson(w->info(), run, o, context).dump(2);
+      ProbeAttention(*w, testing::SmallProbe(), o, &run);
+      return ToJson(MakeRunDocument(w->info(), run, o, context)).dump(2);
     };
     const std::string one = json(1);
     CHECK(json(1) == one);

@@ -4,7 +4,7 @@
 
 #include "kvsim/error.h"
 #include "kvsim/plan_report.h"
-#include "kvsim/report.h"
+#include "kvsim/run_document.h"
 #include "kvsim/csv.h"
 #include "kvsim/merge.h"
 #include "kvsim/sweep.h"
@@ -70,16 +70,15 @@ TEST_CASE("sweep points in parallel equal a sequential run; shards partition the
   CHECK_THROWS_AS(Shard::Parse("a/b"), Error);
 }
 
-nlohmann::ordered_json ShardDoc(const Workload& w, const std::string& shard) {
+RunDocument ShardDoc(const Workload& w, const std::string& shard) {
   const auto strategies = ParseStrategyList({"radix,block-trie"});
   const auto budgets = ParseBudgetList({"inf,30tok,60tok"});
   SweepOptions sw;
   sw.shard = Shard::Parse(shard);
   RunOptions o = Options();
   const RunResult run = Sweep(w, strategies, budgets, o, sw);
-  auto doc = RunToJson(w.info(), run, o, RunContext{"scalar", {"kvsim", "sweep"}});
-  doc["sweep"] = {{"points", 6}, {"shard", shard}, {"strategies", {"radix", "block-trie"}},
-                  {"budgets", {"inf", "30tok", "60tok"}}};
+  auto doc = MakeRunDocument(w.info(), run, o, RunContext{"scalar", {"kvsim", "sweep"}});
+  doc.sweep = SweepFacts{6, shard, {"radix", "block-trie"}, {"inf", "30tok", "60tok"}};
   return doc;
 }
 
@@ -87,17 +86,18 @@ TEST_CASE("merge joins shards in point order and refuses what is not one sweep")
   auto w = testing::RandomWorkload(5);
   const auto a = ShardDoc(*w, "0/2"), b = ShardDoc(*w, "1/2"), all = ShardDoc(*w, "0/1");
   const auto merged = MergeRuns({b, a}, {"b.json", "a.json"});
-  REQUIRE(merged["results"].size() == 6);
+  REQUIRE(merged.rows.size() == 6);
   for (size_t i = 0; i < 6; ++i) {
-    CHECK(merged["results"][i]["point"] == i);
-    CHECK(merged["results"][i]["hit_tokens"] == all["results"][i]["hit_tokens"]);
+    CHECK(merged.rows[i].point == i);
+    CHECK(merged.rows[i] == all.rows[i]);
   }
+  CHECK(merged.sweep->shard == "merged");
   CHECK_THROWS_WITH_AS(MergeRuns({a}, {"a.json"}), "merge: points missing: 1, 3, 5 (is a shard absent?)",
                        Error);
   CHECK_THROWS_WITH_AS(MergeRuns({a, a}, {"a.json", "a2.json"}), "merge: point 0 appears twice (a2.json)",
                        Error);
   auto other = b;
-  other["workload"]["requests"] = 1;
+  other.workload.requests = 1;
   CHECK_THROWS_AS(MergeRuns({a, other}, {"a.json", "other.json"}), Error);
   const std::string csv = RunToCsv(merged);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 7);  // header + 6 points

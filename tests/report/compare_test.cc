@@ -3,8 +3,7 @@
 
 #include "kvsim/compare.h"
 #include "kvsim/error.h"
-#include "kvsim/report.h"
-#include "kvsim/run_json_check.h"
+#include "kvsim/run_document_json.h"
 #include "kvsim/csv.h"
 #include "kvsim/merge.h"
 #include "kvsim/sweep.h"
@@ -13,13 +12,13 @@
 namespace kvsim {
 namespace {
 
-nlohmann::ordered_json Doc(uint64_t seed = 8) {
+RunDocument Doc(uint64_t seed = 8) {
   auto w = testing::RandomWorkload(seed);
   RunOptions o;
   o.model = FindModel("llama-3-8b");
   const RunResult run = Replay(*w, ParseStrategyList({"radix,block-trie"}),
                                ParseBudgetList({"inf,40tok"}), o);
-  return RunToJson(w->info(), run, o, RunContext{"scalar", {}});
+  return MakeRunDocument(w->info(), run, o, RunContext{"scalar", {}});
 }
 
 TEST_CASE("identical runs pass; an injected regression is caught; improvements are not") {
@@ -29,17 +28,17 @@ TEST_CASE("identical runs pass; an injected regression is caught; improvements a
   CHECK(!same.regression);
   CHECK(same.lines.size() == 8);  // 4 rows x (token, request hit rate)
   auto worse = base;
-  worse["results"][3]["token_hit_rate"] = base["results"][3]["token_hit_rate"].get<double>() - 0.01;
+  worse.rows[3].token_hit_rate -= 0.01;
   const auto r = Compare(base, worse, tol);
   CHECK(r.regression);
   CHECK(FormatCompare(r, tol, {}).find("REGRESSION") != std::string::npos);
   CHECK(FormatCompare(r, tol, {.markdown = true}).find("| **REGRESSION** |") != std::string::npos);
   // Within tolerance: no regression.
   auto slight = base;
-  slight["results"][3]["token_hit_rate"] = base["results"][3]["token_hit_rate"].get<double>() - 0.0005;
+  slight.rows[3].token_hit_rate -= 0.0005;
   CHECK(!Compare(base, slight, tol).regression);
   auto better = base;
-  better["results"][1]["token_hit_rate"] = 1.0;
+  better.rows[1].token_hit_rate = 1.0;
   const auto b = Compare(base, better, tol);
   CHECK(!b.regression);
   CHECK(FormatCompare(b, tol, {}).find("better") != std::string::npos);
@@ -47,12 +46,12 @@ TEST_CASE("identical runs pass; an injected regression is caught; improvements a
 
 TEST_CASE("attention error growing beyond the relative tolerance is a regression") {
   auto base = Doc();
-  base["results"][0]["attention"] = {{"output_rel_l2", {{"mean", 0.10}, {"p99", 0.3}}},
-                                     {"top8_recall", 0.9}};
+  base.rows[0].attention = AttentionSummary{};
+  base.rows[0].attention->rel_l2_mean = 0.10;
   auto cur = base;
-  cur["results"][0]["attention"]["output_rel_l2"]["mean"] = 0.104;  // +4% < 5%
+  cur.rows[0].attention->rel_l2_mean = 0.104;  // +4% < 5%
   CHECK(!Compare(base, cur, CompareTolerance{}).regression);
-  cur["results"][0]["attention"]["output_rel_l2"]["mean"] = 0.11;   // +10%
+  cur.rows[0].attention->rel_l2_mean = 0.11;   // +10%
   CHECK(Compare(base, cur, CompareTolerance{}).regression);
   CHECK(!Compare(base, cur, CompareTolerance::Parse("error=0.2")).regression);
 }
@@ -62,16 +61,16 @@ TEST_CASE("incompatible inputs are errors") {
   CHECK_THROWS_WITH_AS(Compare(base, Doc(9), CompareTolerance{}),
                        doctest::Contains("incompatible inputs: different workloads"), Error);
   auto no_output = base;
-  no_output["cache_output"] = false;
+  no_output.cache_output = false;
   CHECK_THROWS_WITH_AS(Compare(base, no_output, CompareTolerance{}),
                        doctest::Contains("incompatible inputs: different configurations (cache_output"),
                        Error);
   auto seed = base;
-  seed["seed"] = 7;
+  seed.seed = 7;
   CHECK_THROWS_WITH_AS(Compare(base, seed, CompareTolerance{}),
                        doctest::Contains("incompatible inputs: different seeds"), Error);
   auto missing = base;
-  missing["results"].erase(missing["results"].begin() + 1);
+  missing.rows.erase(missing.rows.begin() + 1);
   CHECK_THROWS_WITH_AS(Compare(base, missing, CompareTolerance{}, /*strict=*/true),
                        "incompatible inputs: --strict: row radix @ 40tok of the baseline is missing "
                        "from the current run",
@@ -87,7 +86,7 @@ TEST_CASE("incompatible inputs are errors") {
 TEST_CASE("rows on one side only are listed, not failed; only regressions; no negative zero") {
   const auto base = Doc();
   auto fewer = base;
-  fewer["results"].erase(fewer["results"].begin() + 1);
+  fewer.rows.erase(fewer.rows.begin() + 1);
   const CompareTolerance tol;
   const auto added = Compare(fewer, base, tol);
   CHECK(!added.regression);
@@ -99,13 +98,13 @@ TEST_CASE("rows on one side only are listed, not failed; only regressions; no ne
   CHECK(text.find("1 new row(s) not compared") != std::string::npos);
 
   auto tiny = base;  // lower by less than the printed precision: the delta reads +0.000000
-  tiny["results"][0]["token_hit_rate"] = base["results"][0]["token_hit_rate"].get<double>() - 1e-9;
+  tiny.rows[0].token_hit_rate -= 1e-9;
   const std::string zero = FormatCompare(Compare(base, tiny, tol), tol, {});
   CHECK(zero.find("-0.000000") == std::string::npos);
   CHECK(zero.find("+0.000000") != std::string::npos);
 
   auto worse = base;
-  worse["results"][3]["token_hit_rate"] = base["results"][3]["token_hit_rate"].get<double>() - 0.01;
+  worse.rows[3].token_hit_rate -= 0.01;
   const std::string only = FormatCompare(Compare(base, worse, tol), tol, {.only_regressions = true});
   CHECK(only.find("REGRESSION") != std::string::npos);
   CHECK(only.find(" ok") == std::string::npos);
@@ -116,11 +115,11 @@ TEST_CASE("rows on one side only are listed, not failed; only regressions; no ne
 // reached the JSON library's type errors (exit 70) or, for a row without its fields, a crash.
 // Every one is now an input error naming the JSON path.
 TEST_CASE("malformed run JSON: the path of the first bad field, never a crash") {
-  const auto base = Doc();
+  const auto base = ToJson(Doc());
   auto check = [&](nlohmann::ordered_json doc, const std::string& message) {
-    CHECK_THROWS_WITH_AS(CheckRunJson(doc, "f.json"), message.c_str(), Error);
-    CHECK_THROWS_AS(Compare(base, doc, CompareTolerance{}), Error);
-    CHECK_THROWS_AS(MergeRuns({doc}, {"f.json"}), Error);
+    CHECK_THROWS_WITH_AS(ReadRunDocument(doc, "f.json"), message.c_str(), Error);
+    doc["sweep"] = {{"points", 4}, {"shard", "0/1"}, {"strategies", {"radix"}}, {"budgets", {"inf"}}};
+    CHECK_THROWS_AS(ReadShard(doc, "f.json"), Error);
   };
   const std::string tail = " (not the JSON of a kvsim run or sweep?)";
   auto d = base;
@@ -141,13 +140,13 @@ TEST_CASE("malformed run JSON: the path of the first bad field, never a crash") 
   d = base;
   d["workload"].erase("name");
   check(d, "f.json: workload.name: missing" + tail);
-  CHECK_NOTHROW(CheckRunJson(base, "f.json"));
+  CHECK_NOTHROW(ReadRunDocument(base, "f.json"));
   // Found by fuzz_run_json: a row without "point" (a plain run, not a sweep) read past the
   // row in RunToCsv (ASan heap-buffer-overflow). Its CSV cell is now empty.
   d = base;
   for (auto& row : d["results"]) row.erase("point");
-  CHECK_NOTHROW(CheckRunJson(d, "f.json"));
-  const std::string csv = RunToCsv(d);
+  CHECK_NOTHROW(ReadRunDocument(d, "f.json"));
+  const std::string csv = RunToCsv(ReadRunDocument(d, "f.json"));
   CHECK(csv.find("\n,\"radix\",\"radix\",\"fp16\",\"inf\",") != std::string::npos);
 }
 

@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,48 +22,48 @@
 namespace kvsim {
 namespace {
 
-using ojson = nlohmann::ordered_json;
 constexpr double kGiB = 1024.0 * 1024 * 1024;
 
 // A result row: `bytes` < 0 is an unbounded ("inf") budget; `attention` < 0 is no probe.
-ojson Row(const std::string& strategy, const std::string& spec, double bytes, double hit,
-          double attention = -1, double peak = -1, double compression = 1) {
-  ojson r;
-  r["strategy"] = strategy;
-  r["codec"] = compression == 1 ? "fp16" : "q4";
-  r["budget"] = {{"spec", spec}, {"tokens", nullptr}, {"bytes", nullptr}};
-  if (bytes >= 0) r["budget"]["bytes"] = bytes;
-  r["token_hit_rate"] = hit;
-  r["prefill_tokens"] = 100;
-  r["prefill_gpu_seconds_saved"] = 1.0;
-  r["memory"] = {{"peak_bytes", peak >= 0 ? peak : (bytes >= 0 ? bytes : 8 * kGiB)}};
-  r["compression_ratio"] = compression;
-  r["attention"] = nullptr;
-  if (attention >= 0) r["attention"] = {{"output_rel_l2", {{"mean", attention}}}, {"top8_recall", 0.9}};
+DocumentRow Row(const std::string& strategy, const std::string& spec, double bytes, double hit,
+                double attention = -1, double peak = -1, double compression = 1) {
+  DocumentRow r;
+  r.strategy = strategy;
+  r.codec = compression == 1 ? "fp16" : "q4";
+  r.budget_spec = spec;
+  if (bytes >= 0) r.budget_bytes = static_cast<uint64_t>(bytes);
+  r.token_hit_rate = hit;
+  r.prefill_tokens = 100;
+  r.prefill_gpu_seconds_saved = 1.0;
+  r.peak_bytes = static_cast<uint64_t>(peak >= 0 ? peak : (bytes >= 0 ? bytes : 8 * kGiB));
+  r.compression_ratio = compression;
+  if (attention >= 0) {
+    r.attention = AttentionSummary{};
+    r.attention->rel_l2_mean = attention;
+    r.attention->top8_mean = 0.9;
+  }
   return r;
 }
 
-ojson TokenRow(const std::string& strategy, const std::string& spec, double tokens, double hit) {
-  ojson r = Row(strategy, spec, 0, hit);
-  r["budget"]["bytes"] = nullptr;
-  r["budget"]["tokens"] = tokens;
+DocumentRow TokenRow(const std::string& strategy, const std::string& spec, double tokens, double hit) {
+  DocumentRow r = Row(strategy, spec, 0, hit);
+  r.budget_bytes.reset();
+  r.budget_tokens = static_cast<uint64_t>(tokens);
   return r;
 }
 
-ojson Doc(const std::vector<ojson>& rows) {
-  ojson d;
-  d["kvsim"] = {{"version", "test"}, {"kernels", "scalar"}};
-  d["seed"] = 1;
-  d["workload"] = {{"name", "hand-built"}, {"format", "chat"}, {"path", "none"}, {"requests", 1},
-                   {"sessions", 1}, {"prompt_tokens", 1}, {"output_tokens", 1},
-                   {"working_set_tokens", 1}};
-  d["model"] = {{"name", "m"}, {"layers", 1}, {"kv_heads", 1}, {"head_dim", 1},
-                {"fp16_bytes_per_token", 1024}, {"prefill_tokens_per_second", 1000.0}};
-  d["results"] = rows;
+RunDocument Doc(const std::vector<DocumentRow>& rows) {
+  RunDocument d;
+  d.version = "test";
+  d.kernels = "scalar";
+  d.seed = 1;
+  d.workload = {"hand-built", "none", "chat", 1, 1, 1, 1, 1};
+  d.model = {"m", 1, 1, 1, 1024, 1000.0};
+  d.rows = rows;
   return d;
 }
 
-std::string ChartSvg(const ojson& doc, const std::string& name, const ReportOptions& o = {}) {
+std::string ChartSvg(const RunDocument& doc, const std::string& name, const ReportOptions& o = {}) {
   for (const auto& c : ReportCharts(doc, o)) {
     if (c.name == name) return c.svg;
   }
@@ -138,7 +137,7 @@ void CheckInside(const std::string& svg) {
 
 TEST_CASE("the attention bar chart fits its largest bar and every label") {
   // The committed support_chat errors: fp16 rounding, two-tier and TurboQuant (the longest).
-  const ojson doc = Doc({Row("radix", "10%", kGiB, 0.7, 0.0009623928161309255),
+  const RunDocument doc = Doc({Row("radix", "10%", kGiB, 0.7, 0.0009623928161309255),
                          Row("two-tier", "10%", kGiB, 0.8, 0.09261250464191532, -1, 1.66),
                          Row("turboquant", "10%", kGiB, 0.97, 0.1961082673474196, -1, 3.82)});
   const std::string svg = ChartSvg(doc, "attention");
@@ -153,7 +152,7 @@ TEST_CASE("the attention bar chart fits its largest bar and every label") {
 TEST_CASE("the peak-memory budget line runs through y = budget at each swept budget") {
   // Geometric budgets on a log x axis: a straight line from the first budget to the last misses
   // the middle ones. "full" holds exactly its budget, "half" half of it.
-  std::vector<ojson> rows;
+  std::vector<DocumentRow> rows;
   const std::vector<double> budgets = {1 * kGiB, 2 * kGiB, 4 * kGiB, 8 * kGiB, 32 * kGiB};
   for (double b : budgets) {
     rows.push_back(Row("full", std::to_string(int(b / kGiB)) + "GiB", b, 0.5, -1, b));
@@ -192,7 +191,7 @@ TEST_CASE("the peak-memory budget line runs through y = budget at each swept bud
 }
 
 TEST_CASE("the compression chart's y axis reaches its largest ratio") {
-  const ojson doc = Doc({Row("radix", "1GiB", kGiB, 0.5), Row("radix", "2GiB", 2 * kGiB, 0.6),
+  const RunDocument doc = Doc({Row("radix", "1GiB", kGiB, 0.5), Row("radix", "2GiB", 2 * kGiB, 0.6),
                          Row("two-tier", "1GiB", kGiB, 0.5, 0.09, -1, 1.55),
                          Row("two-tier", "2GiB", 2 * kGiB, 0.6, 0.09, -1, 1.66),
                          Row("turboquant", "1GiB", kGiB, 0.9, 0.19, -1, 3.8208955223880596),
@@ -205,7 +204,7 @@ TEST_CASE("the compression chart's y axis reaches its largest ratio") {
 }
 
 TEST_CASE("series that coincide differ in dash and marker, in Okabe-Ito colours") {
-  std::vector<ojson> rows;
+  std::vector<DocumentRow> rows;
   for (const char* s : {"radix", "block-trie", "belady", "lru-buckets"}) {
     rows.push_back(Row(s, "1GiB", kGiB, 0.7));
     rows.push_back(Row(s, "2GiB", 2 * kGiB, 0.9));
@@ -259,7 +258,7 @@ TEST_CASE("the summary table picks each strategy's smallest budget reaching each
   //   A: 1GiB .79, 4GiB .93, 2GiB .85, inf .97 -> 50: 1GiB, 80: 2GiB, 90: 4GiB, 95: inf
   //   B: 100tok .50 (exactly 50%), 1MiB .92   -> 50: 100tok, 80 and 90: 1MiB, 95: not reached
   //   C: 1GiB .60, inf .95 (no probe)         -> 50: 1GiB, 80 to 95: inf
-  const ojson doc = Doc({Row("A", "1GiB", kGiB, 0.79, 0.01), Row("A", "4GiB", 4 * kGiB, 0.93, 0.01),
+  const RunDocument doc = Doc({Row("A", "1GiB", kGiB, 0.79, 0.01), Row("A", "4GiB", 4 * kGiB, 0.93, 0.01),
                          Row("A", "2GiB", 2 * kGiB, 0.85, 0.01), Row("A", "inf", -1, 0.97, 0.01),
                          TokenRow("B", "100tok", 100, 0.5), Row("B", "1MiB", 1024 * 1024, 0.92, 0.25),
                          Row("C", "1GiB", kGiB, 0.6), Row("C", "inf", -1, 0.95)});
@@ -294,7 +293,7 @@ TEST_CASE("Pareto front: points no other point beats on both axes") {
   const std::vector<std::pair<double, double>> pts = {{1, 5}, {2, 3}, {3, 4}, {4, 1}, {2, 3}, {5, 5}, {4, 2}};
   CHECK(ParetoFront(pts) == std::vector<bool>{true, true, false, true, true, false, false});
   // The same shape in the trade-off chart: every strategy reaches 95% at its one budget.
-  const ojson doc = Doc({Row("p1", "4GiB", 4 * kGiB, 0.99, 0.001), Row("p2", "2GiB", 2 * kGiB, 0.99, 0.01),
+  const RunDocument doc = Doc({Row("p1", "4GiB", 4 * kGiB, 0.99, 0.001), Row("p2", "2GiB", 2 * kGiB, 0.99, 0.01),
                          Row("p3", "2GiB", 2 * kGiB, 0.99, 0.02), Row("p4", "1GiB", 1 * kGiB, 0.99, 0.1),
                          Row("p5", "4GiB", 4 * kGiB, 0.99, 0.2)});
   const std::string svg = ChartSvg(doc, "tradeoff");

@@ -52,6 +52,7 @@ struct AttentionSummary {
   double entropy_mean = 0;
 
   nlohmann::ordered_json ToJson() const;
+  bool operator==(const AttentionSummary&) const = default;
 };
 
 // Exact fp32 attention of a case from the original vectors: fp32 dot products, the softmax

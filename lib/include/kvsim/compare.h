@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "kvsim/run_document.h"
 
 namespace kvsim {
 
@@ -33,12 +33,10 @@ struct CompareResult {
   bool regression = false;
 };
 
-// Checks both documents (kvsim/run_json_check.h; `baseline_name` and `current_name` name them in
-// errors), then compares. Throws Error on malformed or incompatible inputs.
-CompareResult Compare(const nlohmann::ordered_json& baseline, const nlohmann::ordered_json& current,
-                      const CompareTolerance& tolerance, bool strict = false,
-                      const std::string& baseline_name = "baseline",
-                      const std::string& current_name = "current");
+// Compares two documents (read with kvsim/run_document_json.h). Throws Error on incompatible
+// inputs.
+CompareResult Compare(const RunDocument& baseline, const RunDocument& current,
+                      const CompareTolerance& tolerance, bool strict = false);
 
 struct CompareFormat {
   bool markdown = false;          // GitHub-flavoured Markdown (for CI comments) instead of text

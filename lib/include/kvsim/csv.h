@@ -3,11 +3,11 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "kvsim/run_document.h"
 
 namespace kvsim {
 
 // One CSV line per result row, with a header.
-std::string RunToCsv(const nlohmann::ordered_json& doc);
+std::string RunToCsv(const RunDocument& doc);
 
 }  // namespace kvsim

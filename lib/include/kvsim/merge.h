@@ -1,4 +1,4 @@
-// Merging a sharded sweep: the JSON documents of `kvsim sweep --shard i/n` joined into one.
+// Merging a sharded sweep: the documents of `kvsim sweep --shard i/n` joined into one.
 #pragma once
 
 #include <string>
@@ -6,11 +6,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kvsim/run_document.h"
+
 namespace kvsim {
 
-// Joins the JSON documents of a sharded sweep. Throws Error (exit 2) when they do not belong to
-// one sweep: different workload, model, seed or point count, duplicate or missing points.
-nlohmann::ordered_json MergeRuns(const std::vector<nlohmann::ordered_json>& docs,
-                                 const std::vector<std::string>& names);
+// Reads one shard (a sweep document) for merging. Throws Error naming `name` when it is not one.
+RunDocument ReadShard(const nlohmann::ordered_json& json, const std::string& name);
+
+// Joins the shards of one sweep, rows in point order. Throws Error (exit 2) when they do not
+// belong to one sweep: different workload, model, seed or grid, duplicate or missing points.
+// `names` name the shards in errors.
+RunDocument MergeRuns(const std::vector<RunDocument>& shards, const std::vector<std::string>& names);
 
 }  // namespace kvsim

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "kvsim/run_document.h"
 
 namespace kvsim {
 
@@ -29,16 +29,16 @@ struct ReportChart {
   std::string caption;  // shown under the chart; may be empty
 };
 
-// The charts of a run or sweep JSON document (the fields `kvsim run --json` writes, plus
-// "workload_stats" and "command" when present). The trade-off chart ("tradeoff") is there when
+// The charts of a run or sweep document (with the workload's statistics and the command when
+// present). The trade-off chart ("tradeoff") is there when
 // some row has an attention error.
-std::vector<ReportChart> ReportCharts(const nlohmann::ordered_json& doc,
+std::vector<ReportChart> ReportCharts(const RunDocument& doc,
                                       const ReportOptions& options = {});
 
-std::string HtmlReport(const nlohmann::ordered_json& doc, const ReportOptions& options = {});
+std::string HtmlReport(const RunDocument& doc, const ReportOptions& options = {});
 
 // `chart_prefix` is prepended to each chart's file name ("report-" -> "report-hit_rate.svg").
-std::string MarkdownReport(const nlohmann::ordered_json& doc, const std::string& chart_prefix,
+std::string MarkdownReport(const RunDocument& doc, const std::string& chart_prefix,
                            const ReportOptions& options = {});
 
 // Checks a report path before any work: FILE.html (or .htm), FILE.md, or "-" (HTML on standard
@@ -52,7 +52,7 @@ struct ReportFile {
 // The files of the report at `path`: the HTML file, or the Markdown file with its SVG charts
 // beside it (path "FILE.md" -> "FILE-hit_rate.svg", ...). The report file itself comes last.
 // REQUIRES: CheckReportPath(path) passed.
-std::vector<ReportFile> RenderReport(const nlohmann::ordered_json& doc, const std::string& path,
+std::vector<ReportFile> RenderReport(const RunDocument& doc, const std::string& path,
                                      const ReportOptions& options = {});
 
 }  // namespace kvsim

@@ -3,13 +3,12 @@
 
 #include <iosfwd>
 
-#include "kvsim/replay.h"
+#include "kvsim/run_document.h"
 
 namespace kvsim {
 
 // One row per strategy x budget, about 120 columns wide; verbose adds every figure (tokens,
 // evictions, every attention metric) and the per-turn and per-session breakdowns.
-void PrintRunTable(std::ostream& out, const WorkloadInfo& info, const RunResult& run,
-                   const RunOptions& options, bool verbose);
+void PrintRunTable(std::ostream& out, const RunDocument& doc, bool verbose);
 
 }  // namespace kvsim

@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "kvsim/error.h"
-#include "kvsim/run_json_check.h"
 #include "text_table.h"
 
 namespace kvsim {
@@ -44,71 +46,72 @@ void Require(bool ok, const std::string& what) {
   if (!ok) throw Error("incompatible inputs: " + what);
 }
 
-std::string Key(const ojson& row) {
-  return row["strategy"].get<std::string>() + " @ " + row["budget"]["spec"].get<std::string>();
-}
-
-
 // Same workload, model and configuration, or the rows are not comparable at all.
-void RequireComparable(const ojson& base, const ojson& cur) {
+void RequireComparable(const RunDocument& base, const RunDocument& cur) {
   const auto same = [&](const ojson& b, const ojson& c, const std::string& what) {
     Require(b == c, "different " + what + ": " + b.dump() + " vs " + c.dump());
   };
-  for (const char* f : {"name", "format", "requests", "prompt_tokens", "output_tokens"}) {
-    same(base["workload"][f], cur["workload"][f], std::string("workloads (workload.") + f + ")");
-  }
-  for (const char* f : {"name", "layers", "kv_heads", "head_dim"}) {
-    same(base["model"][f], cur["model"][f], std::string("models (model.") + f + ")");
-  }
-  same(base["cache_output"], cur["cache_output"],
+  const WorkloadFacts &bw = base.workload, &cw = cur.workload;
+  same(bw.name, cw.name, "workloads (workload.name)");
+  same(bw.format, cw.format, "workloads (workload.format)");
+  same(bw.requests, cw.requests, "workloads (workload.requests)");
+  same(bw.prompt_tokens, cw.prompt_tokens, "workloads (workload.prompt_tokens)");
+  same(bw.output_tokens, cw.output_tokens, "workloads (workload.output_tokens)");
+  const ModelFacts &bm = base.model, &cm = cur.model;
+  same(bm.name, cm.name, "models (model.name)");
+  same(bm.layers, cm.layers, "models (model.layers)");
+  same(bm.kv_heads, cm.kv_heads, "models (model.kv_heads)");
+  same(bm.head_dim, cm.head_dim, "models (model.head_dim)");
+  same(base.cache_output, cur.cache_output,
        "configurations (cache_output: was --no-cache-output given on one side only?)");
-  same(base["seed"], cur["seed"], "seeds (the attention probe samples other requests)");
+  same(base.seed, cur.seed, "seeds (the attention probe samples other requests)");
+}
+
+// The compared metrics of one row present on both sides.
+void CompareRow(const DocumentRow& b, const DocumentRow& c, const CompareTolerance& tol,
+                CompareResult* out) {
+  auto line = [&](const char* metric, double bv, double cv, bool higher_is_better, bool relative,
+                  double tolerance) {
+    CompareLine l{b.strategy, b.budget_spec, metric, bv, cv, "ok"};
+    const double allowed = relative ? tolerance * std::fabs(bv) : tolerance;
+    const double worse = higher_is_better ? bv - cv : cv - bv;
+    if (worse > allowed + 1e-12) {
+      l.verdict = "REGRESSION";
+      out->regression = true;
+    } else if (-worse > allowed + 1e-12) {
+      l.verdict = "better";
+    }
+    out->lines.push_back(l);
+  };
+  line("token_hit_rate", b.token_hit_rate, c.token_hit_rate, true, false, tol.hit);
+  line("request_hit_rate", b.request_hit_rate, c.request_hit_rate, true, false, tol.hit);
+  Require(b.attention.has_value() == c.attention.has_value(),
+          "row " + b.Key() + " has attention error on one side only");
+  if (b.attention) {
+    line("attention_rel_l2", b.attention->rel_l2_mean, c.attention->rel_l2_mean, false, true, tol.error);
+  }
 }
 
 }  // namespace
 
-CompareResult Compare(const ojson& base, const ojson& cur, const CompareTolerance& tol,
-                      bool strict, const std::string& base_name, const std::string& cur_name) {
-  CheckRunJson(base, base_name);
-  CheckRunJson(cur, cur_name);
+CompareResult Compare(const RunDocument& base, const RunDocument& cur, const CompareTolerance& tol,
+                      bool strict) {
   RequireComparable(base, cur);
-  std::map<std::string, const ojson*> current;
-  for (const auto& row : cur["results"]) current[Key(row)] = &row;
-  std::map<std::string, bool> matched;
+  std::map<std::string, const DocumentRow*> current;
+  for (const DocumentRow& row : cur.rows) current[row.Key()] = &row;
+  std::set<std::string> matched;
   CompareResult out;
-  for (const auto& b : base["results"]) {
-    const std::string key = Key(b);
-    auto it = current.find(key);
+  for (const DocumentRow& b : base.rows) {
+    const auto it = current.find(b.Key());
     if (it == current.end()) {
-      out.missing_rows.push_back(key);
+      out.missing_rows.push_back(b.Key());
       continue;
     }
-    matched[key] = true;
-    const ojson& c = *it->second;
-    auto line = [&](const char* metric, double bv, double cv, bool higher_is_better, bool relative,
-                    double tolerance) {
-      CompareLine l{b["strategy"], b["budget"]["spec"], metric, bv, cv, "ok"};
-      const double allowed = relative ? tolerance * std::fabs(bv) : tolerance;
-      const double worse = higher_is_better ? bv - cv : cv - bv;
-      if (worse > allowed + 1e-12) {
-        l.verdict = "REGRESSION";
-        out.regression = true;
-      } else if (-worse > allowed + 1e-12) {
-        l.verdict = "better";
-      }
-      out.lines.push_back(l);
-    };
-    line("token_hit_rate", b["token_hit_rate"], c["token_hit_rate"], true, false, tol.hit);
-    line("request_hit_rate", b["request_hit_rate"], c["request_hit_rate"], true, false, tol.hit);
-    const bool ba = !b["attention"].is_null(), ca = !c["attention"].is_null();
-    Require(ba == ca, "row " + key + " has attention error on one side only");
-    if (ba) {
-      line("attention_rel_l2", b["attention"]["output_rel_l2"]["mean"],
-           c["attention"]["output_rel_l2"]["mean"], false, true, tol.error);
-    }
+    matched.insert(b.Key());
+    CompareRow(b, *it->second, tol, &out);
   }
-  for (const auto& row : cur["results"]) {
-    if (!matched.count(Key(row))) out.new_rows.push_back(Key(row));
+  for (const DocumentRow& row : cur.rows) {
+    if (!matched.count(row.Key())) out.new_rows.push_back(row.Key());
   }
   if (strict) {
     Require(out.missing_rows.empty(), "--strict: row " + (out.missing_rows.empty() ? "" : out.missing_rows[0]) +

@@ -1,43 +1,51 @@
 // The CSV writer of a run document (see kvsim/csv.h).
 #include "kvsim/csv.h"
 
-#include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace kvsim {
-
 namespace {
 
-std::string Csv(const nlohmann::ordered_json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) {
-    std::string s = v.get<std::string>(), q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  }
-  return v.dump();
+// A number as the JSON holds it; an absent value is an empty cell.
+template <class T>
+std::string Cell(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v).dump() : "";
+}
+template <class T>
+std::string Cell(const T& v) {
+  return nlohmann::ordered_json(v).dump();
+}
+std::string Cell(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::vector<std::string> Cells(const DocumentRow& r) {
+  const AttentionSummary* a = r.attention ? &*r.attention : nullptr;
+  const auto attention = [&](double AttentionSummary::*f) {
+    return a ? Cell(a->*f) : std::string();
+  };
+  return {Cell(r.point), Cell(r.strategy), Cell(r.index), Cell(r.codec), Cell(r.budget_spec),
+          Cell(r.budget_tokens), Cell(r.budget_bytes), Cell(r.hit_tokens), Cell(r.prompt_tokens),
+          Cell(r.prefill_tokens), Cell(r.token_hit_rate), Cell(r.requests), Cell(r.hit_requests),
+          Cell(r.request_hit_rate), Cell(r.evictions), Cell(r.peak_tokens), Cell(r.peak_bytes),
+          Cell(r.mean_bytes), Cell(r.compression_ratio), Cell(r.bits_per_channel),
+          Cell(r.prefill_gpu_seconds_saved), attention(&AttentionSummary::rel_l2_mean),
+          attention(&AttentionSummary::rel_l2_p99), attention(&AttentionSummary::top8_mean)};
 }
 
 }  // namespace
 
-std::string RunToCsv(const nlohmann::ordered_json& doc) {
+std::string RunToCsv(const RunDocument& doc) {
   std::string out =
       "point,strategy,index,codec,budget,budget_tokens,budget_bytes,hit_tokens,prompt_tokens,"
       "prefill_tokens,token_hit_rate,requests,hit_requests,request_hit_rate,evictions,"
       "peak_tokens,peak_bytes,mean_bytes,compression_ratio,bits_per_channel,"
       "prefill_gpu_seconds_saved,attention_rel_l2_mean,attention_rel_l2_p99,attention_top8_recall\n";
-  for (const auto& r : doc["results"]) {
-    const auto& a = r["attention"];
-    const nlohmann::ordered_json null;
-    const std::vector<nlohmann::ordered_json> cells = {
-        r.value("point", null), r["strategy"], r["index"], r["codec"], r["budget"]["spec"],
-        r["budget"]["tokens"], r["budget"]["bytes"], r["hit_tokens"], r["prompt_tokens"],
-        r["prefill_tokens"], r["token_hit_rate"], r["requests"], r["hit_requests"],
-        r["request_hit_rate"], r["evictions"], r["memory"]["peak_tokens"],
-        r["memory"]["peak_bytes"], r["memory"]["mean_bytes"], r["compression_ratio"],
-        r["bits_per_channel"], r.value("prefill_gpu_seconds_saved", null),
-        a.is_null() ? null : a["output_rel_l2"]["mean"], a.is_null() ? null : a["output_rel_l2"]["p99"],
-        a.is_null() ? null : a["top8_recall"]};
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + Csv(cells[i]);
+  for (const DocumentRow& r : doc.rows) {
+    const std::vector<std::string> cells = Cells(r);
+    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
     out += "\n";
   }
   return out;

@@ -1,57 +1,71 @@
-// Joining the JSON documents of a sharded sweep (see kvsim/merge.h).
+// Joining the documents of a sharded sweep (see kvsim/merge.h).
 #include "kvsim/merge.h"
 
 #include <map>
 
 #include "kvsim/error.h"
-#include "kvsim/run_json_check.h"
+#include "kvsim/run_document_json.h"
 
 namespace kvsim {
+namespace {
 
-nlohmann::ordered_json MergeRuns(const std::vector<nlohmann::ordered_json>& docs,
-                                 const std::vector<std::string>& names) {
-  if (docs.empty()) throw Error("merge: no inputs");
-  const auto& first = docs.front();
-  auto same = [&](const nlohmann::ordered_json& d, const char* key, const std::string& name) {
-    if (!d.contains(key) || d[key] != first[key]) {
-      throw Error("merge: " + name + ": its \"" + key + "\" differs from " + names.front() +
+// The same workload, model, seed, configuration and grid as the first shard, or an Error.
+void RequireOneSweep(const RunDocument& first, const RunDocument& d, const std::string& first_name,
+                     const std::string& name) {
+  const auto same = [&](bool equal, const char* key) {
+    if (!equal) {
+      throw Error("merge: " + name + ": its \"" + key + "\" differs from " + first_name +
                   "'s; these files are not shards of one sweep");
     }
   };
-  std::map<size_t, nlohmann::ordered_json> rows;
-  size_t total = 0;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    const auto& d = docs[i];
-    if (!d.is_object() || !d.contains("sweep")) {
-      throw Error("merge: " + names[i] + ": not the JSON of a kvsim sweep");
-    }
-    CheckRunJson(d, "merge: " + names[i], /*sweep=*/true);
-    for (const char* key : {"workload", "model", "seed", "cache_output"}) same(d, key, names[i]);
-    if (d["sweep"]["points"] != first["sweep"]["points"] ||
-        d["sweep"]["strategies"] != first["sweep"]["strategies"] ||
-        d["sweep"]["budgets"] != first["sweep"]["budgets"]) {
-      throw Error("merge: " + names[i] + ": a different sweep grid than " + names.front());
-    }
-    total = d["sweep"]["points"].get<size_t>();
-    for (const auto& row : d["results"]) {
-      const size_t p = row["point"].get<size_t>();
-      if (!rows.emplace(p, row).second) {
-        throw Error("merge: point " + std::to_string(p) + " appears twice (" + names[i] + ")");
-      }
-    }
+  same(d.workload == first.workload, "workload");
+  same(d.model == first.model, "model");
+  same(d.seed == first.seed, "seed");
+  same(d.cache_output == first.cache_output, "cache_output");
+  const SweepFacts &a = *first.sweep, &b = *d.sweep;
+  if (a.points != b.points || a.strategies != b.strategies || a.budgets != b.budgets) {
+    throw Error("merge: " + name + ": a different sweep grid than " + first_name);
   }
+}
+
+void RequireEveryPoint(const std::map<uint64_t, const DocumentRow*>& rows, uint64_t total) {
   std::string missing;
   size_t absent = 0;
-  for (size_t p = 0; p < total; ++p) {
+  for (uint64_t p = 0; p < total; ++p) {
     if (rows.count(p)) continue;
     if (++absent <= 20) missing += (missing.empty() ? "" : ", ") + std::to_string(p);
   }
   if (absent > 20) missing += " and " + std::to_string(absent - 20) + " more";
   if (!missing.empty()) throw Error("merge: points missing: " + missing + " (is a shard absent?)");
-  nlohmann::ordered_json out = first;
-  out["sweep"]["shard"] = "merged";
-  out["results"] = nlohmann::ordered_json::array();
-  for (auto& [p, row] : rows) out["results"].push_back(row);
+}
+
+}  // namespace
+
+RunDocument ReadShard(const nlohmann::ordered_json& json, const std::string& name) {
+  if (!json.is_object() || !json.contains("sweep")) {
+    throw Error("merge: " + name + ": not the JSON of a kvsim sweep");
+  }
+  return ReadRunDocument(json, "merge: " + name, /*sweep=*/true);
+}
+
+RunDocument MergeRuns(const std::vector<RunDocument>& shards, const std::vector<std::string>& names) {
+  if (shards.empty()) throw Error("merge: no inputs");
+  std::map<uint64_t, const DocumentRow*> rows;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    if (!shards[i].sweep) throw Error("merge: " + names[i] + ": not the JSON of a kvsim sweep");
+    RequireOneSweep(shards.front(), shards[i], names.front(), names[i]);
+    for (const DocumentRow& row : shards[i].rows) {
+      if (!row.point) throw Error("merge: " + names[i] + ": a result without its point");
+      if (!rows.emplace(*row.point, &row).second) {
+        throw Error("merge: point " + std::to_string(*row.point) + " appears twice (" + names[i] + ")");
+      }
+    }
+  }
+  RequireEveryPoint(rows, shards.front().sweep->points);
+  RunDocument out = shards.front();
+  out.sweep->shard = "merged";
+  out.rows.clear();
+  for (const auto& [p, row] : rows) out.rows.push_back(*row);
   return out;
 }
 

@@ -13,23 +13,20 @@
 namespace kvsim {
 namespace {
 
-using ojson = nlohmann::ordered_json;
-
 // One series per strategy (in first-seen order) of (budget bytes, metric).
 template <class F>
-std::vector<Series> ByStrategy(const ojson& doc, F metric) {
+std::vector<Series> ByStrategy(const RunDocument& doc, F metric) {
   std::vector<Series> out;
   std::map<std::string, size_t> at;
   const auto styles = StrategyStyles(doc);
-  for (const auto& row : doc["results"]) {
-    double x, y;
-    if (!BudgetBytes(doc, row, &x) || !metric(row, &y)) continue;
-    const std::string name = row["strategy"];
-    if (!at.count(name)) {
-      at[name] = out.size();
-      out.push_back({name, {}, styles.at(name)});
+  for (const DocumentRow& row : doc.rows) {
+    const std::optional<double> x = doc.BudgetBytes(row);
+    if (!x) continue;
+    if (!at.count(row.strategy)) {
+      at[row.strategy] = out.size();
+      out.push_back({row.strategy, {}, styles.at(row.strategy)});
     }
-    out[at[name]].points.emplace_back(x, y);
+    out[at[row.strategy]].points.emplace_back(*x, metric(row));
   }
   for (auto& s : out) std::sort(s.points.begin(), s.points.end());
   return out;
@@ -43,11 +40,10 @@ ReportChart Chart(std::string name, std::string svg) {
 }
 
 // The peak-memory chart's reference: y = budget at each swept bounded budget.
-Series BudgetLine(const ojson& doc) {
+Series BudgetLine(const RunDocument& doc) {
   std::set<double> budgets;
-  for (const auto& row : doc["results"]) {
-    double x;
-    if (BudgetBytes(doc, row, &x)) budgets.insert(x);
+  for (const DocumentRow& row : doc.rows) {
+    if (const auto x = doc.BudgetBytes(row)) budgets.insert(*x);
   }
   Series line;
   line.name = "budget";
@@ -61,109 +57,101 @@ std::string Fmt(double v, const char* f) {
   return buf;
 }
 
-std::string CommandOf(const ojson& doc) {
-  if (!doc.contains("command")) return "(not recorded)";
+std::string CommandOf(const RunDocument& doc) {
+  if (!doc.command) return "(not recorded)";
   std::string c;
-  for (const auto& a : doc["command"]) c += (c.empty() ? "" : " ") + a.get<std::string>();
+  for (const auto& a : *doc.command) c += (c.empty() ? "" : " ") + a;
   return c;
 }
 
 // Rows of the results table as cells.
-std::vector<std::vector<std::string>> ResultCells(const ojson& doc) {
+std::vector<std::vector<std::string>> ResultCells(const RunDocument& doc) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"strategy", "budget", "hit rate", "prefill", "GPU-s saved", "peak bytes",
                   "of budget", "compr.", "rel-L2", "top-8"});
-  for (const auto& r : doc["results"]) {
-    double budget = 0;
-    const bool bounded = BudgetBytes(doc, r, &budget);
-    const double peak = r["memory"]["peak_bytes"].get<double>();
-    const auto& a = r["attention"];
-    rows.push_back({r["strategy"], r["budget"]["spec"],
-                    Fmt(100 * r["token_hit_rate"].get<double>(), "%.2f%%"),
-                    Fmt(r["prefill_tokens"].get<double>(), "%.0f"),
-                    Fmt(r.value("prefill_gpu_seconds_saved", 0.0), "%.1f"),
-                    FormatTick(peak, Axis::Format::kBytes),
-                    bounded && !r["budget"]["bytes"].is_null() ? Fmt(100 * peak / budget, "%.1f%%") : "-",
-                    Fmt(r["compression_ratio"].get<double>(), "%.2fx"),
-                    a.is_null() ? "-" : Fmt(a["output_rel_l2"]["mean"].get<double>(), "%.4f"),
-                    a.is_null() ? "-" : Fmt(100 * a["top8_recall"].get<double>(), "%.1f%%")});
+  for (const DocumentRow& r : doc.rows) {
+    const std::optional<double> share = r.ShareOfBudget();
+    const AttentionSummary* a = r.attention ? &*r.attention : nullptr;
+    rows.push_back({r.strategy, r.budget_spec, Fmt(100 * r.token_hit_rate, "%.2f%%"),
+                    Fmt(static_cast<double>(r.prefill_tokens), "%.0f"),
+                    Fmt(r.prefill_gpu_seconds_saved.value_or(0.0), "%.1f"),
+                    FormatTick(static_cast<double>(r.peak_bytes), Axis::Format::kBytes),
+                    share ? Fmt(100 * *share, "%.1f%%") : "-", Fmt(r.compression_ratio, "%.2fx"),
+                    a ? Fmt(a->rel_l2_mean, "%.4f") : "-", a ? Fmt(100 * a->top8_mean, "%.1f%%") : "-"});
   }
   return rows;
 }
 
-std::vector<std::pair<std::string, std::string>> WorkloadFacts(const ojson& doc) {
-  const auto& w = doc["workload"];
-  std::vector<std::pair<std::string, std::string>> f = {
-      {"workload", w["name"].get<std::string>() + " (" + w["format"].get<std::string>() + ", " +
-                       w["path"].get<std::string>() + ")"},
-      {"requests", w["requests"].dump()},
-      {"sessions", w["sessions"].dump()},
-      {"prompt tokens", w["prompt_tokens"].dump()},
-      {"output tokens", w["output_tokens"].dump()},
-      {"working set", w["working_set_tokens"].dump() + " tokens (" +
-                          FormatTick(w["working_set_tokens"].get<double>() *
-                                         doc["model"]["fp16_bytes_per_token"].get<double>(),
-                                     Axis::Format::kBytes) + " at fp16)"}};
-  if (doc.contains("workload_stats")) {
-    const auto& s = doc["workload_stats"];
-    auto dist = [](const ojson& d) {
-      return "mean " + Fmt(d["mean"].get<double>(), "%.0f") + ", p50 " + d["p50"].dump() +
-             ", p90 " + d["p90"].dump() + ", p99 " + d["p99"].dump();
-    };
-    f.push_back({"prompt length", dist(s["prompt_length"])});
-    f.push_back({"output length", dist(s["output_length"])});
-    if (s["sessions"].get<uint64_t>() > 0) f.push_back({"turns per session", dist(s["turns_per_session"])});
-    f.push_back({"max token hit rate", Fmt(100 * s["max_token_hit_rate"].get<double>(), "%.2f%%") +
-                                           " (unbounded radix)"});
-  }
-  const auto& m = doc["model"];
-  f.push_back({"model", m["name"].get<std::string>() + ": " + m["layers"].dump() + " layers x " +
-                            m["kv_heads"].dump() + " KV heads x " + m["head_dim"].dump() + " dims, " +
-                            FormatTick(m["fp16_bytes_per_token"].get<double>(), Axis::Format::kBytes) +
+std::string Dist(const Distribution& d) {
+  return "mean " + Fmt(d.mean, "%.0f") + ", p50 " + std::to_string(d.p50) + ", p90 " +
+         std::to_string(d.p90) + ", p99 " + std::to_string(d.p99);
+}
+
+using Facts = std::vector<std::pair<std::string, std::string>>;
+
+void AddStatsFacts(const WorkloadStats& s, Facts* f) {
+  f->push_back({"prompt length", Dist(s.prompt_len)});
+  f->push_back({"output length", Dist(s.output_len)});
+  if (s.sessions > 0) f->push_back({"turns per session", Dist(s.turns_per_session)});
+  f->push_back({"max token hit rate", Fmt(100 * s.max_token_hit_rate, "%.2f%%") + " (unbounded radix)"});
+}
+
+Facts WorkloadFactsOf(const RunDocument& doc) {
+  const WorkloadFacts& w = doc.workload;
+  const ModelFacts& m = doc.model;
+  const auto n = [](uint64_t v) { return std::to_string(v); };
+  Facts f = {{"workload", w.name + " (" + w.format + ", " + w.path + ")"},
+             {"requests", n(w.requests)},
+             {"sessions", n(w.sessions)},
+             {"prompt tokens", n(w.prompt_tokens)},
+             {"output tokens", n(w.output_tokens)},
+             {"working set", n(w.working_set_tokens) + " tokens (" +
+                                 FormatTick(static_cast<double>(w.working_set_tokens) *
+                                                static_cast<double>(m.fp16_bytes_per_token),
+                                            Axis::Format::kBytes) + " at fp16)"}};
+  if (doc.workload_stats) AddStatsFacts(*doc.workload_stats, &f);
+  f.push_back({"model", m.name + ": " + n(m.layers) + " layers x " + n(m.kv_heads) + " KV heads x " +
+                            n(m.head_dim) + " dims, " +
+                            FormatTick(static_cast<double>(m.fp16_bytes_per_token), Axis::Format::kBytes) +
                             " per token at fp16; prefill " +
-                            Fmt(m.value("prefill_tokens_per_second", 0.0), "%.0f") + " tokens/s per GPU"});
-  f.push_back({"kvsim", doc["kvsim"]["version"].get<std::string>() + ", kernels " +
-                            doc["kvsim"]["kernels"].get<std::string>() + ", seed " + doc["seed"].dump()});
+                            Fmt(m.prefill_tokens_per_second.value_or(0.0), "%.0f") + " tokens/s per GPU"});
+  f.push_back({"kvsim", doc.version + ", kernels " + doc.kernels + ", seed " + n(doc.seed)});
   f.push_back({"command", CommandOf(doc)});
   return f;
 }
 
 }  // namespace
 
-std::vector<ReportChart> ReportCharts(const ojson& doc, const ReportOptions& options) {
+std::vector<ReportChart> ReportCharts(const RunDocument& doc, const ReportOptions& options) {
   std::vector<ReportChart> charts;
   const Axis budget{"cache budget (bytes; token budgets at fp16)", Axis::Format::kBytes, true};
   charts.push_back(Chart("hit_rate", LineChart("Token hit rate against cache budget", budget,
                                           {"token hit rate", Axis::Format::kPercent},
-                                          ByStrategy(doc, [](const ojson& r, double* y) {
-                                            *y = r["token_hit_rate"].get<double>();
-                                            return true;
+                                          ByStrategy(doc, [](const DocumentRow& r) {
+                                            return r.token_hit_rate;
                                           }))));
   charts.push_back(Chart("gpu_seconds", LineChart("Prefill GPU-seconds saved against cache budget", budget,
                                              {"prefill GPU-seconds saved", Axis::Format::kSeconds},
-                                             ByStrategy(doc, [](const ojson& r, double* y) {
-                                               *y = r.value("prefill_gpu_seconds_saved", 0.0);
-                                               return true;
+                                             ByStrategy(doc, [](const DocumentRow& r) {
+                                               return r.prefill_gpu_seconds_saved.value_or(0.0);
                                              }))));
   const Series budget_line = BudgetLine(doc);
   charts.push_back(Chart("memory", LineChart("Peak memory held against cache budget", budget,
                                         {"peak KV memory held", Axis::Format::kBytes},
-                                        ByStrategy(doc, [](const ojson& r, double* y) {
-                                          *y = r["memory"]["peak_bytes"].get<double>();
-                                          return true;
+                                        ByStrategy(doc, [](const DocumentRow& r) {
+                                          return static_cast<double>(r.peak_bytes);
                                         }),
                                         &budget_line)));
   bool codecs = false, attention = false;
-  for (const auto& r : doc["results"]) {
-    codecs = codecs || r["codec"] != "fp16";
-    attention = attention || !r["attention"].is_null();
+  for (const DocumentRow& r : doc.rows) {
+    codecs = codecs || r.codec != "fp16";
+    attention = attention || r.attention.has_value();
   }
   if (codecs) {
     charts.push_back(Chart("compression", LineChart("Compression ratio against cache budget", budget,
                                                {"fp16 bytes / stored bytes", Axis::Format::kNumber},
-                                               ByStrategy(doc, [](const ojson& r, double* y) {
-                                                 *y = r["compression_ratio"].get<double>();
-                                                 return true;
+                                               ByStrategy(doc, [](const DocumentRow& r) {
+                                                 return r.compression_ratio;
                                                }))));
   }
   if (attention) {
@@ -226,24 +214,24 @@ const ReportChart* Find(const std::vector<ReportChart>& charts, const std::strin
 
 }  // namespace
 
-std::string HtmlReport(const ojson& doc, const ReportOptions& options) {
+std::string HtmlReport(const RunDocument& doc, const ReportOptions& options) {
   const auto charts = ReportCharts(doc, options);
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kvsim report: " +
-      XmlEscape(doc["workload"]["name"].get<std::string>()) +
+      XmlEscape(doc.workload.name) +
       "</title>\n<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:24px "
       "auto;color:#222}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid "
       "#ccc;padding:4px 8px;font-size:13px}th{background:#f4f4f4}td.n{text-align:right}"
       "code{background:#f4f4f4;padding:2px 4px}figure{margin:18px 0}figcaption{font-size:13px;"
       "color:#444;max-width:760px}</style></head><body>\n";
-  h += "<h1>kvsim capacity report: " + XmlEscape(doc["workload"]["name"].get<std::string>()) + "</h1>\n";
+  h += "<h1>kvsim capacity report: " + XmlEscape(doc.workload.name) + "</h1>\n";
   h += "<h2>At a glance</h2>\n<p>" + XmlEscape(kSummaryNote) + "</p>\n";
   h += HtmlTable(SummaryCells(PickBudgets(doc, options.targets), options.targets), 1);
   if (const ReportChart* t = Find(charts, "tradeoff")) {
     h += "<figure>" + t->svg + "<figcaption>" + XmlEscape(t->caption) + "</figcaption></figure>\n";
   }
   h += "<h2>Workload and run</h2>\n<table>\n";
-  for (const auto& [k, v] : WorkloadFacts(doc)) {
+  for (const auto& [k, v] : WorkloadFactsOf(doc)) {
     h += "<tr><th>" + XmlEscape(k) + "</th><td>" + (k == "command" ? "<code>" + XmlEscape(v) + "</code>" : XmlEscape(v)) +
          "</td></tr>\n";
   }
@@ -260,17 +248,17 @@ std::string HtmlReport(const ojson& doc, const ReportOptions& options) {
   return h;
 }
 
-std::string MarkdownReport(const ojson& doc, const std::string& chart_prefix,
+std::string MarkdownReport(const RunDocument& doc, const std::string& chart_prefix,
                            const ReportOptions& options) {
   const auto charts = ReportCharts(doc, options);
-  std::string m = "# kvsim capacity report: " + doc["workload"]["name"].get<std::string>() + "\n\n";
+  std::string m = "# kvsim capacity report: " + doc.workload.name + "\n\n";
   m += "## At a glance\n\n" + std::string(kSummaryNote) + "\n\n";
   m += MarkdownTable(SummaryCells(PickBudgets(doc, options.targets), options.targets), 1) + "\n";
   if (const ReportChart* t = Find(charts, "tradeoff")) {
     m += "![tradeoff](" + chart_prefix + "tradeoff.svg)\n\n" + t->caption + "\n\n";
   }
   m += "## Workload and run\n\n| | |\n|---|---|\n";
-  for (const auto& [k, v] : WorkloadFacts(doc)) m += "| " + k + " | " + (k == "command" ? "`" + v + "`" : v) + " |\n";
+  for (const auto& [k, v] : WorkloadFactsOf(doc)) m += "| " + k + " | " + (k == "command" ? "`" + v + "`" : v) + " |\n";
   m += "\n## Charts\n\nBounded budgets only (token budgets priced at fp16); unbounded rows are in "
        "the results table.\n\n";
   for (const auto& c : charts) {
@@ -294,7 +282,7 @@ void CheckReportPath(const std::string& option, const std::string& path) {
   }
 }
 
-std::vector<ReportFile> RenderReport(const ojson& doc, const std::string& path,
+std::vector<ReportFile> RenderReport(const RunDocument& doc, const std::string& path,
                                      const ReportOptions& options) {
   if (IsHtmlPath(path)) return {{path, HtmlReport(doc, options)}};
   const std::string stem = path.substr(0, path.size() - 3);

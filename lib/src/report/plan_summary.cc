@@ -11,26 +11,9 @@
 
 namespace kvsim {
 
-using ojson = nlohmann::ordered_json;
-
-bool BudgetBytes(const ojson& doc, const ojson& row, double* bytes) {
-  const auto& b = row["budget"];
-  if (!b["bytes"].is_null()) {
-    *bytes = b["bytes"].get<double>();
-    return true;
-  }
-  if (!b["tokens"].is_null()) {
-    *bytes = b["tokens"].get<double>() * doc["model"]["fp16_bytes_per_token"].get<double>();
-    return true;
-  }
-  return false;
-}
-
-std::map<std::string, int> StrategyStyles(const ojson& doc) {
+std::map<std::string, int> StrategyStyles(const RunDocument& doc) {
   std::map<std::string, int> styles;
-  for (const auto& row : doc["results"]) {
-    styles.emplace(row["strategy"].get<std::string>(), static_cast<int>(styles.size()));
-  }
+  for (const DocumentRow& row : doc.rows) styles.emplace(row.strategy, static_cast<int>(styles.size()));
   return styles;
 }
 
@@ -59,26 +42,27 @@ std::vector<double> ParseTargets(const std::string& option, const std::string& t
 namespace {
 
 // Whether `row` is a better pick than `best` (unset: any row is).
-bool Better(const ojson& doc, const ojson& row, const TargetPick& best) {
-  double bytes = 0;
-  const bool bounded = BudgetBytes(doc, row, &bytes);
+bool Better(const RunDocument& doc, const DocumentRow& row, const TargetPick& best) {
+  const std::optional<double> bytes = doc.BudgetBytes(row);
   if (!best.reached) return true;
-  if (best.unbounded) return bounded;
-  return bounded && bytes < best.bytes;
+  if (best.unbounded) return bytes.has_value();
+  return bytes && *bytes < best.bytes;
 }
 
-TargetPick PickOf(const ojson& doc, const ojson& row) {
+TargetPick PickOf(const RunDocument& doc, const DocumentRow& row) {
   TargetPick p;
   p.reached = true;
-  p.unbounded = !BudgetBytes(doc, row, &p.bytes);
-  p.tokens = !row["budget"]["tokens"].is_null();
-  p.spec = row["budget"]["spec"].get<std::string>();
+  const std::optional<double> bytes = doc.BudgetBytes(row);
+  p.unbounded = !bytes;
+  p.bytes = bytes.value_or(0);
+  p.tokens = row.budget_tokens.has_value();
+  p.spec = row.budget_spec;
   return p;
 }
 
 }  // namespace
 
-std::vector<StrategyTargets> PickBudgets(const ojson& doc, const std::vector<double>& targets) {
+std::vector<StrategyTargets> PickBudgets(const RunDocument& doc, const std::vector<double>& targets) {
   std::vector<StrategyTargets> plans;
   const auto styles = StrategyStyles(doc);
   for (const auto& [name, style] : styles) {
@@ -87,13 +71,13 @@ std::vector<StrategyTargets> PickBudgets(const ojson& doc, const std::vector<dou
     plans[style].style = style;
     plans[style].picks.resize(targets.size());
   }
-  for (const auto& row : doc["results"]) {
-    StrategyTargets& s = plans[styles.at(row["strategy"].get<std::string>())];
-    if (!s.has_attention && !row["attention"].is_null()) {
+  for (const DocumentRow& row : doc.rows) {
+    StrategyTargets& s = plans[styles.at(row.strategy)];
+    if (!s.has_attention && row.attention) {
       s.has_attention = true;
-      s.attention = row["attention"]["output_rel_l2"]["mean"].get<double>();
+      s.attention = row.attention->rel_l2_mean;
     }
-    const double hit = row["token_hit_rate"].get<double>();
+    const double hit = row.token_hit_rate;
     for (size_t t = 0; t < targets.size(); ++t) {
       if (hit >= targets[t] / 100 && Better(doc, row, s.picks[t])) s.picks[t] = PickOf(doc, row);
     }

@@ -8,18 +8,13 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "kvsim/plan_report.h"
 
 namespace kvsim {
 
-// A row's budget in bytes, token budgets priced at fp16. False for unbounded rows.
-bool BudgetBytes(const nlohmann::ordered_json& doc, const nlohmann::ordered_json& row, double* bytes);
-
 // Each strategy's chart style: its position in the results' first-seen order, so a strategy
 // keeps its colour, marker and dash in every chart.
-std::map<std::string, int> StrategyStyles(const nlohmann::ordered_json& doc);
+std::map<std::string, int> StrategyStyles(const RunDocument& doc);
 
 // The smallest swept budget of one strategy whose token hit rate is >= one target.
 struct TargetPick {
@@ -40,7 +35,7 @@ struct StrategyTargets {
 
 // Strategies in first-seen order. Bounded budgets win over unbounded ones; among bounded, the
 // fewest bytes, then the first row.
-std::vector<StrategyTargets> PickBudgets(const nlohmann::ordered_json& doc,
+std::vector<StrategyTargets> PickBudgets(const RunDocument& doc,
                                          const std::vector<double>& targets);
 
 // Which points lie on the Pareto front of (x, y), lower being better on both: no other point is

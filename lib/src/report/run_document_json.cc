@@ -1,0 +1,100 @@
+// The run document written to JSON (see kvsim/run_document_json.h).
+#include "kvsim/run_document_json.h"
+
+namespace kvsim {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+template <class T>
+ojson Nullable(const std::optional<T>& v) {
+  return v ? ojson(*v) : ojson(nullptr);
+}
+
+ojson ClassJson(const char* key, const ClassRow& c) {
+  ojson o;
+  std::visit([&](const auto& id) { o[key] = id; }, c.id);
+  o["requests"] = c.requests;
+  o["prompt_tokens"] = c.prompt_tokens;
+  o["hit_tokens"] = c.hit_tokens;
+  o["token_hit_rate"] = c.token_hit_rate;
+  return o;
+}
+
+ojson ClassesJson(const char* key, const std::vector<ClassRow>& rows) {
+  ojson a = ojson::array();
+  for (const ClassRow& c : rows) a.push_back(ClassJson(key, c));
+  return a;
+}
+
+ojson RowJson(const DocumentRow& r) {
+  ojson row;
+  if (r.point) row["point"] = *r.point;
+  row["strategy"] = r.strategy;
+  row["index"] = r.index;
+  row["codec"] = r.codec;
+  ojson options = ojson::object();
+  for (const RowOption& o : r.options) std::visit([&](const auto& v) { options[o.name] = v; }, o.value);
+  row["options"] = options;
+  row["budget"] = {{"spec", r.budget_spec}, {"tokens", Nullable(r.budget_tokens)},
+                   {"bytes", Nullable(r.budget_bytes)}};
+  row["hit_tokens"] = r.hit_tokens;
+  row["prompt_tokens"] = r.prompt_tokens;
+  row["prefill_tokens"] = r.prefill_tokens;
+  row["token_hit_rate"] = r.token_hit_rate;
+  row["requests"] = r.requests;
+  row["hit_requests"] = r.hit_requests;
+  row["request_hit_rate"] = r.request_hit_rate;
+  if (r.prefill_gpu_seconds_saved) row["prefill_gpu_seconds_saved"] = *r.prefill_gpu_seconds_saved;
+  if (r.prefill_gpu_seconds) row["prefill_gpu_seconds"] = *r.prefill_gpu_seconds;
+  row["evictions"] = r.evictions;
+  row["memory"] = {{"peak_tokens", r.peak_tokens},
+                   {"peak_bytes", r.peak_bytes},
+                   {"mean_bytes", r.mean_bytes},
+                   {"mean_tokens", r.mean_tokens},
+                   {"bytes_per_token", {{"hot", r.hot_bytes_per_token}, {"cold", r.cold_bytes_per_token}}}};
+  row["compression_ratio"] = r.compression_ratio;
+  row["bits_per_channel"] = r.bits_per_channel;
+  row["attention"] = r.attention ? r.attention->ToJson() : ojson(nullptr);
+  row["by_turn"] = ClassesJson("turn", r.by_turn);
+  if (r.by_session) row["by_session"] = ClassesJson("session", *r.by_session);
+  return row;
+}
+
+}  // namespace
+
+ojson ToJson(const RunDocument& d) {
+  ojson doc;
+  doc["kvsim"] = {{"version", d.version}, {"kernels", d.kernels}};
+  doc["seed"] = d.seed;
+  const WorkloadFacts& w = d.workload;
+  doc["workload"] = {{"name", w.name},
+                     {"path", w.path},
+                     {"format", w.format},
+                     {"requests", w.requests},
+                     {"sessions", w.sessions},
+                     {"prompt_tokens", w.prompt_tokens},
+                     {"output_tokens", w.output_tokens},
+                     {"working_set_tokens", w.working_set_tokens}};
+  const ModelFacts& m = d.model;
+  doc["model"] = {{"name", m.name},
+                  {"layers", m.layers},
+                  {"kv_heads", m.kv_heads},
+                  {"head_dim", m.head_dim},
+                  {"fp16_bytes_per_token", m.fp16_bytes_per_token}};
+  if (m.prefill_tokens_per_second) doc["model"]["prefill_tokens_per_second"] = *m.prefill_tokens_per_second;
+  doc["cache_output"] = d.cache_output;
+  doc["results"] = ojson::array();
+  for (const DocumentRow& r : d.rows) doc["results"].push_back(RowJson(r));
+  if (d.sweep) {
+    doc["sweep"] = {{"points", d.sweep->points},
+                    {"shard", d.sweep->shard},
+                    {"strategies", d.sweep->strategies},
+                    {"budgets", d.sweep->budgets}};
+  }
+  if (d.workload_stats) doc["workload_stats"] = StatsToJson(*d.workload_stats);
+  if (d.command) doc["command"] = *d.command;
+  return doc;
+}
+
+}  // namespace kvsim
