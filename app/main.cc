@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
       "that cannot be written (the message names the file, line, field or option), 70 internal\n"
       "error, 130 interrupted (Ctrl-C; no output).");
   kvsim::cli::AddRunCommand(app);
+  kvsim::cli::AddServeCommand(app);
   kvsim::cli::AddInspectCommand(app);
   kvsim::cli::AddGenCommand(app);
   kvsim::cli::AddStrategiesCommand(app);

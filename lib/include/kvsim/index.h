@@ -42,6 +42,13 @@ class Index {
   // matched path, lru-buckets the match's hit length to decide on the system entry).
   virtual void Insert(const Request& r, TokenSpan sequence, Tick now) = 0;
 
+  // Tokens Insert(r, sequence, now) would start holding if nothing changed before it (what a
+  // serving pool reserves for a running request). Touches nothing.
+  virtual uint64_t Adds(const Request& r, TokenSpan sequence, Tick now) const = 0;
+  // The longest prefix of `sequence` the index holds and Pin can keep (0 for indexes whose
+  // entries are not shared prefixes). Touches nothing.
+  virtual uint64_t HeldPrefix(const Request& r, TokenSpan sequence, Tick now) const = 0;
+
   // Evicts one unpinned unit by the index's policy; false when nothing is evictable.
   virtual bool EvictOne() = 0;
 
@@ -54,6 +61,11 @@ class Index {
   virtual void Unpin(TokenSpan tokens, uint64_t len) = 0;
   // Tokens that at least one pin keeps (each counted once).
   virtual uint64_t pinned_tokens() const = 0;
+
+  // Whether `now` must be the request's position in the workload (a clairvoyant reference that
+  // looks up its future by position; positions may then repeat and go back under kvsim serve).
+  // Other indexes take any non-decreasing clock.
+  virtual bool clairvoyant() const { return false; }
 };
 
 // What an index may know beyond its options. Only clairvoyant reference indexes (belady) read

@@ -75,9 +75,16 @@ class Ledger {
     if (Tiered()) hot_ = hot_ - Hot(begin, end, from) + Hot(begin, end, to);
   }
 
+  // KV of running requests that no index holds yet (a serving pool's private allocations),
+  // priced at the codec's hot bytes per token. It counts against the budget; 0 in `kvsim run`.
+  void Reserve(uint64_t tokens) { reserved_ += tokens; }
+  // REQUIRES: `tokens` <= reserved_tokens().
+  void Unreserve(uint64_t tokens) { reserved_ -= tokens; }
+  uint64_t reserved_tokens() const { return reserved_; }
+
   bool OverBudget() const {
-    return (budget_.tokens && tokens_ > *budget_.tokens) ||
-           (budget_.bytes && bytes() > *budget_.bytes);
+    return (budget_.tokens && tokens_ + reserved_ > *budget_.tokens) ||
+           (budget_.bytes && bytes() + reserved_ * cost_.hot_bytes > *budget_.bytes);
   }
   uint64_t tokens() const { return tokens_; }
   // Tokens in the codec's recent-token window (all of them for a codec without one).
@@ -100,6 +107,7 @@ class Ledger {
   uint64_t tokens_ = 0;
   uint64_t hot_ = 0;
   uint64_t evictions_ = 0;
+  uint64_t reserved_ = 0;
 };
 
 }  // namespace kvsim

@@ -13,6 +13,10 @@ struct ModelProfile {
   uint32_t kv_heads = 0;
   uint32_t head_dim = 0;
   double prefill_tokens_per_second = 0;  // per GPU, for compute-savings reports
+  // For the serving step-time model (kvsim serve): weights and attention shape. 0 when unknown
+  // (custom dimensions), and then serve needs --prefill-tps and --decode-tps.
+  double parameters = 0;        // total parameter count
+  uint32_t attention_heads = 0;  // query heads per layer
 
   // Vectors per token: one K and one V per layer and KV head.
   uint64_t vectors_per_token() const { return uint64_t{2} * layers * kv_heads; }

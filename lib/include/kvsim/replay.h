@@ -15,6 +15,7 @@
 #include "kvsim/budget.h"
 #include "kvsim/codec_set.h"
 #include "kvsim/model.h"
+#include "kvsim/serve_figures.h"
 #include "kvsim/strategy.h"
 #include "kvsim/workload.h"
 
@@ -47,6 +48,7 @@ struct RowResult {
   std::vector<ClassStats> by_session;  // [session], when the workload has sessions
   std::vector<uint64_t> hits;          // per request, when RunOptions::record_hits
   std::optional<AttentionSummary> attention;  // lossy codecs, when probed
+  std::optional<ServeFigures> serve;          // kvsim serve: the row under load
 };
 
 struct RunOptions {

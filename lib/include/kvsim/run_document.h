@@ -14,6 +14,7 @@
 
 #include "kvsim/attention.h"
 #include "kvsim/replay.h"
+#include "kvsim/serve_figures.h"
 #include "kvsim/stats.h"
 
 namespace kvsim {
@@ -58,6 +59,7 @@ struct DocumentRow {
   std::optional<AttentionSummary> attention;  // lossy codecs, when probed
   std::vector<ClassRow> by_turn;
   std::optional<std::vector<ClassRow>> by_session;  // when the workload has sessions
+  std::optional<ServeFigures> serve;               // kvsim serve: the row under load
 
   // Peak held over the budget: tokens over a token budget, bytes over a byte budget (nullopt
   // when unbounded).
@@ -89,6 +91,17 @@ struct SweepFacts {
   bool operator==(const SweepFacts&) const = default;
 };
 
+// How `kvsim serve` ran: what makes two serve documents comparable.
+struct ServeSettings {
+  std::string admission = "reserve";
+  uint64_t max_num_seqs = 0, max_batched_tokens = 0;
+  std::optional<double> prefill_tps, decode_tps;  // exact rates (absent: the roofline)
+  double speedup = 1;
+  std::string gpu;
+  uint64_t tp = 1;
+  bool operator==(const ServeSettings&) const = default;
+};
+
 struct RunDocument {
   std::string version, kernels;
   uint64_t seed = 0;
@@ -99,6 +112,7 @@ struct RunDocument {
   std::optional<SweepFacts> sweep;
   std::optional<WorkloadStats> workload_stats;
   std::optional<std::vector<std::string>> command;
+  std::optional<ServeSettings> serve;  // kvsim serve
 
   // A row's budget in bytes, token budgets priced at fp16; nullopt when unbounded.
   std::optional<double> BudgetBytes(const DocumentRow& row) const;

@@ -26,6 +26,7 @@ struct Request {
   TokenSpan tokens;        // the sequence: prompt followed by output
   size_t prompt_len = 0;
   size_t system_len = 0;   // length of the leading run of system messages (lru-buckets)
+  double delay = 0;        // chat: the user's think time before it (kvsim serve's closed loop)
 
   TokenSpan prompt() const { return tokens.first(prompt_len); }
   TokenSpan output() const { return tokens.subspan(prompt_len); }

@@ -9,10 +9,11 @@ namespace kvsim {
 
 const std::vector<ModelProfile>& ModelProfiles() {
   static const std::vector<ModelProfile> kProfiles = {
-      {"llama-3-8b", 32, 8, 128, 20000},
-      {"llama-3-70b", 80, 8, 128, 2500},
-      {"qwen3-8b", 36, 8, 128, 18000},
-      {"mistral-7b", 32, 8, 128, 22000},
+      // name, layers, KV heads, head dim, prefill tokens/s per GPU, parameters, query heads
+      {"llama-3-8b", 32, 8, 128, 20000, 8.03e9, 32},
+      {"llama-3-70b", 80, 8, 128, 2500, 70.6e9, 64},
+      {"qwen3-8b", 36, 8, 128, 18000, 8.19e9, 32},
+      {"mistral-7b", 32, 8, 128, 22000, 7.24e9, 32},
   };
   return kProfiles;
 }

@@ -58,6 +58,8 @@ class BeladyIndex final : public Index {
     key_.assign(blocks_.size(), Key{});
   }
 
+  bool clairvoyant() const override { return true; }
+
   uint64_t Match(const Request& r, Tick now) override {
     const uint32_t* ids = ids_.data() + request_begin_[now];
     const size_t usable = usable_[now];
@@ -86,6 +88,22 @@ class BeladyIndex final : public Index {
       writer_[id] = w;
       Refresh(id, now);
     }
+  }
+
+  uint64_t Adds(const Request&, TokenSpan seq, Tick now) const override {
+    const uint32_t* ids = ids_.data() + request_begin_[now];
+    const size_t full = std::min<size_t>(inserted_[now], seq.size() / b_);
+    uint64_t adds = 0;
+    for (size_t k = 0; k < full; ++k) adds += cached_[ids[k]] ? 0 : b_;
+    return adds;
+  }
+
+  uint64_t HeldPrefix(const Request&, TokenSpan seq, Tick now) const override {
+    const uint32_t* ids = ids_.data() + request_begin_[now];
+    const size_t full = std::min<size_t>(inserted_[now], seq.size() / b_);
+    size_t k = 0;
+    while (k < full && cached_[ids[k]]) ++k;
+    return k * b_;
   }
 
   void Pin(TokenSpan tokens, uint64_t len) override {

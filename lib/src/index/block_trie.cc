@@ -72,6 +72,23 @@ class BlockTrieIndex final : public Index {
     TouchPath(now);
   }
 
+  uint64_t Adds(const Request& r, TokenSpan seq, Tick now) const override {
+    return (seq.size() / b_) * b_ - HeldPrefix(r, seq, now);
+  }
+
+  uint64_t HeldPrefix(const Request&, TokenSpan seq, Tick) const override {
+    const size_t full = seq.size() / b_;
+    uint32_t cur = kRoot;
+    size_t k = 0;
+    for (; k < full; ++k) {
+      const Token* t = seq.data() + k * b_;
+      const uint32_t c = FindChild(cur, t, HashTokens(0, t, b_));
+      if (c == kNone) break;
+      cur = c;
+    }
+    return k * b_;
+  }
+
   bool EvictOne() override {
     const uint32_t id = head_;
     if (id == kNone) return false;

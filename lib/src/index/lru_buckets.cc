@@ -40,6 +40,23 @@ class LruBucketsIndex final : public Index {
     InsertEntry(seq, kAssistant);
   }
 
+  // The new entry, less the entries it replaces (those that are prefixes of it), plus the system
+  // entry when Insert would add one.
+  uint64_t Adds(const Request& r, TokenSpan seq, Tick) const override {
+    uint64_t replaced = 0;
+    for (const Entry& e : entries_) {
+      const size_t len = e.tokens.size();
+      if (e.alive && len <= seq.size() && CommonPrefix(e.tokens.data(), seq.data(), len) == len) {
+        replaced += len;
+      }
+    }
+    const size_t s = r.system_len;
+    const uint64_t system = s > 0 && s < r.prompt_len && Fetch(r.prompt()) < s ? s : 0;
+    return seq.size() + system - std::min<uint64_t>(replaced, seq.size() + system);
+  }
+
+  uint64_t HeldPrefix(const Request&, TokenSpan, Tick) const override { return 0; }
+
   bool EvictOne() override { return Pop(); }
 
   void Pin(TokenSpan tokens, uint64_t len) override {

@@ -48,6 +48,26 @@ class RadixIndex final : public Index {
     }
   }
 
+  uint64_t Adds(const Request& r, TokenSpan seq, Tick now) const override {
+    return seq.size() - HeldPrefix(r, seq, now);
+  }
+
+  uint64_t HeldPrefix(const Request&, TokenSpan seq, Tick) const override {
+    const size_t n = seq.size();
+    uint32_t cur = kRoot;
+    size_t pos = 0;
+    while (pos < n) {
+      const uint32_t c = FindChild(cur, seq[pos]);
+      if (c == kNone) break;
+      const size_t len = nodes_[c].seg.size();
+      const size_t m = CommonPrefix(nodes_[c].seg.data(), seq.data() + pos, std::min(len, n - pos));
+      pos += m;
+      if (m < len) break;
+      cur = c;
+    }
+    return pos;
+  }
+
   bool EvictOne() override {
     while (!heap_.empty()) {
       std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());

@@ -65,6 +65,9 @@ void RequireComparable(const RunDocument& base, const RunDocument& cur) {
   same(base.cache_output, cur.cache_output,
        "configurations (cache_output: was --no-cache-output given on one side only?)");
   same(base.seed, cur.seed, "seeds (the attention probe samples other requests)");
+  Require(base.serve == cur.serve,
+          "serving settings (the \"serve\" objects differ: admission, batch limits, rates, "
+          "speedup or GPU; or one side is not from kvsim serve)");
 }
 
 // The compared metrics of one row present on both sides.

@@ -1,6 +1,8 @@
 // The run document written to JSON (see kvsim/run_document_json.h).
 #include "kvsim/run_document_json.h"
 
+#include <cmath>
+
 namespace kvsim {
 namespace {
 
@@ -25,6 +27,43 @@ ojson ClassesJson(const char* key, const std::vector<ClassRow>& rows) {
   ojson a = ojson::array();
   for (const ClassRow& c : rows) a.push_back(ClassJson(key, c));
   return a;
+}
+
+ojson LatencyJson(const Latency& l) {
+  return {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}};
+}
+
+void AddServeJson(const ServeFigures& f, ojson* row) {
+  ojson& r = *row;
+  r["replicas"] = f.replicas;
+  r["router"] = f.router;
+  r["gpu"] = f.gpu;
+  r["ttft"] = LatencyJson(f.ttft);
+  r["queue_wait"] = LatencyJson(f.queue_wait);
+  r["tpot"] = LatencyJson(f.tpot);
+  r["e2e"] = LatencyJson(f.e2e);
+  r["throughput"] = {{"requests_per_s", f.requests_per_s}, {"output_tokens_per_s", f.output_tokens_per_s}};
+  r["duration_s"] = f.duration_s;
+  r["rejected_requests"] = f.rejected_requests;
+  r["preempted_requests"] = f.preempted_requests;
+  r["pool"] = {{"peak_pinned_tokens", f.peak_pinned_tokens}, {"peak_cached_tokens", f.peak_cached_tokens}};
+  r["load"] = {{"requests_per_replica", f.requests_per_replica}, {"imbalance", f.imbalance}};
+  r["pooled_token_hit_rate"] = f.pooled_token_hit_rate;
+}
+
+ojson ServeSettingsJson(const ServeSettings& s) {
+  ojson o = {{"admission", s.admission}, {"max_num_seqs", s.max_num_seqs},
+             {"max_batched_tokens", s.max_batched_tokens}};
+  // JSON has no infinity: an infinite rate is the string "inf".
+  const auto rate = [](const std::optional<double>& v) {
+    return !v ? ojson(nullptr) : std::isinf(*v) ? ojson("inf") : ojson(*v);
+  };
+  o["prefill_tps"] = rate(s.prefill_tps);
+  o["decode_tps"] = rate(s.decode_tps);
+  o["speedup"] = s.speedup;
+  o["gpu"] = s.gpu;
+  o["tp"] = s.tp;
+  return o;
 }
 
 ojson RowJson(const DocumentRow& r) {
@@ -58,6 +97,7 @@ ojson RowJson(const DocumentRow& r) {
   row["attention"] = r.attention ? r.attention->ToJson() : ojson(nullptr);
   row["by_turn"] = ClassesJson("turn", r.by_turn);
   if (r.by_session) row["by_session"] = ClassesJson("session", *r.by_session);
+  if (r.serve) AddServeJson(*r.serve, &row);
   return row;
 }
 
@@ -84,6 +124,7 @@ ojson ToJson(const RunDocument& d) {
                   {"fp16_bytes_per_token", m.fp16_bytes_per_token}};
   if (m.prefill_tokens_per_second) doc["model"]["prefill_tokens_per_second"] = *m.prefill_tokens_per_second;
   doc["cache_output"] = d.cache_output;
+  if (d.serve) doc["serve"] = ServeSettingsJson(*d.serve);
   doc["results"] = ojson::array();
   for (const DocumentRow& r : d.rows) doc["results"].push_back(RowJson(r));
   if (d.sweep) {

@@ -3,6 +3,7 @@
 // instead of reaching a type error deep inside a reader.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "kvsim/error.h"
 #include "kvsim/run_document_json.h"
@@ -40,6 +41,13 @@ class Reader {
     const ojson& v = Get(parent, key, at);
     if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0)) {
       Fail(Join(at, key), "expected a non-negative integer", v);
+    }
+    return v.get<uint64_t>();
+  }
+  uint64_t Count(const ojson& array, size_t i, const std::string& at) const {
+    const ojson& v = array[i];
+    if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0)) {
+      Fail(at + Index(i), "expected a non-negative integer", v);
     }
     return v.get<uint64_t>();
   }
@@ -225,6 +233,39 @@ void ReadFigures(const Reader& r, const ojson& row, const std::string& at, Docum
   d->prefill_gpu_seconds = r.OptionalNumber(row, "prefill_gpu_seconds", at);
 }
 
+Latency ReadLatency(const Reader& r, const ojson& row, const char* key, const std::string& at) {
+  const ojson& o = r.Object(row, key, at);
+  const std::string here = Reader::Join(at, key);
+  return {r.Number(o, "mean", here), r.Number(o, "p50", here), r.Number(o, "p90", here),
+          r.Number(o, "p99", here), r.Number(o, "max", here)};
+}
+
+ServeFigures ReadServe(const Reader& r, const ojson& row, const std::string& at) {
+  ServeFigures f;
+  f.replicas = r.Count(row, "replicas", at);
+  f.router = r.String(row, "router", at);
+  f.gpu = r.String(row, "gpu", at);
+  f.ttft = ReadLatency(r, row, "ttft", at);
+  f.queue_wait = ReadLatency(r, row, "queue_wait", at);
+  f.tpot = ReadLatency(r, row, "tpot", at);
+  f.e2e = ReadLatency(r, row, "e2e", at);
+  const ojson& t = r.Object(row, "throughput", at);
+  f.requests_per_s = r.Number(t, "requests_per_s", at + ".throughput");
+  f.output_tokens_per_s = r.Number(t, "output_tokens_per_s", at + ".throughput");
+  f.duration_s = r.Number(row, "duration_s", at);
+  f.rejected_requests = r.Count(row, "rejected_requests", at);
+  f.preempted_requests = r.Count(row, "preempted_requests", at);
+  const ojson& pool = r.Object(row, "pool", at);
+  f.peak_pinned_tokens = r.Count(pool, "peak_pinned_tokens", at + ".pool");
+  f.peak_cached_tokens = r.Count(pool, "peak_cached_tokens", at + ".pool");
+  const ojson& load = r.Object(row, "load", at);
+  const ojson& per = r.Array(load, "requests_per_replica", at + ".load");
+  for (size_t i = 0; i < per.size(); ++i) f.requests_per_replica.push_back(r.Count(per, i, at + ".load.requests_per_replica"));
+  f.imbalance = r.Number(load, "imbalance", at + ".load");
+  f.pooled_token_hit_rate = r.Number(row, "pooled_token_hit_rate", at);
+  return f;
+}
+
 DocumentRow ReadRow(const Reader& r, const ojson& row, size_t i, uint64_t points, bool sweep) {
   const std::string at = "results" + Reader::Index(i);
   if (!row.is_object()) r.Fail(at, "expected an object", row);
@@ -247,7 +288,30 @@ DocumentRow ReadRow(const Reader& r, const ojson& row, size_t i, uint64_t points
   d.options = ReadOptions(r, row, at);
   d.by_turn = ReadClasses(r, row, "by_turn", "turn", at);
   if (row.contains("by_session")) d.by_session = ReadClasses(r, row, "by_session", "session", at);
+  if (row.contains("ttft")) d.serve = ReadServe(r, row, at);
   return d;
+}
+
+// A rate: a number, or "inf".
+std::optional<double> ReadRate(const Reader& r, const ojson& o, const char* key, const std::string& at) {
+  const ojson& v = o.contains(key) ? o[key] : ojson();
+  if (v.is_null() && o.contains(key)) return std::nullopt;
+  if (v.is_string() && v.get<std::string>() == "inf") return std::numeric_limits<double>::infinity();
+  return r.Number(o, key, at);
+}
+
+ServeSettings ReadServeSettings(const Reader& r, const ojson& json) {
+  const ojson& o = r.Object(json, "serve", "");
+  ServeSettings s;
+  s.admission = r.String(o, "admission", "serve");
+  s.max_num_seqs = r.Count(o, "max_num_seqs", "serve");
+  s.max_batched_tokens = r.Count(o, "max_batched_tokens", "serve");
+  s.prefill_tps = ReadRate(r, o, "prefill_tps", "serve");
+  s.decode_tps = ReadRate(r, o, "decode_tps", "serve");
+  s.speedup = r.Number(o, "speedup", "serve");
+  s.gpu = r.String(o, "gpu", "serve");
+  s.tp = r.Count(o, "tp", "serve");
+  return s;
 }
 
 void ReadHeader(const Reader& r, const ojson& json, RunDocument* d) {
@@ -268,6 +332,7 @@ void ReadHeader(const Reader& r, const ojson& json, RunDocument* d) {
               r.OptionalNumber(m, "prefill_tokens_per_second", "model")};
   if (json.contains("command")) d->command = r.Strings(json, "command", "");
   if (json.contains("workload_stats")) d->workload_stats = ReadStats(r, json);
+  if (json.contains("serve")) d->serve = ReadServeSettings(r, json);
 }
 
 SweepFacts ReadSweep(const Reader& r, const ojson& json) {

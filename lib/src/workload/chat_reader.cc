@@ -74,6 +74,7 @@ class ChatParser {
       r.tokens = TokenSpan(storage_[p.session]).first(p.end);
       r.prompt_len = p.prompt_len;
       r.system_len = p.system_len;
+      r.delay = p.delay;
       requests.push_back(r);
     }
     return std::make_unique<MemoryWorkload>(std::move(info), std::move(storage_),
@@ -85,6 +86,7 @@ class ChatParser {
     double time;
     uint32_t session, turn;
     size_t prompt_len, end, system_len;
+    double delay;
   };
 
   void ParseSession(const json& messages, const std::string& at, uint32_t session, double clock) {
@@ -133,11 +135,12 @@ class ChatParser {
       if (role == "system" && leading_system) system_len = tokens.size();
       if (role != "system") leading_system = false;
       if (role == "user") {
-        if (msg.contains("delay")) clock += Seconds(msg["delay"], mat + ".delay");
+        const double delay = msg.contains("delay") ? Seconds(msg["delay"], mat + ".delay") : 0.0;
+        clock += delay;
         const bool answered =
             m + 1 < messages.size() && messages[m + 1].is_object() &&
             messages[m + 1].contains("role") && messages[m + 1]["role"] == "assistant";
-        pending_.push_back({clock, session, ++turn, tokens.size(), 0, system_len});
+        pending_.push_back({clock, session, ++turn, tokens.size(), 0, system_len, delay});
         pending_.back().end = answered ? 0 : tokens.size();  // fixed below once known
         awaiting_output_ = answered;
       } else if (awaiting_output_ && role == "assistant") {

@@ -1,0 +1,143 @@
+// `kvsim serve`: the workload in time through a serving replica; TTFT beside hit rate.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "commands.h"
+#include "kvsim/error.h"
+#include "kvsim/kernels.h"
+#include "kvsim/output_files.h"
+#include "kvsim/run_document_json.h"
+#include "kvsim/serve.h"
+#include "kvsim/serve_table.h"
+#include "run_args.h"
+
+namespace kvsim::cli {
+namespace {
+
+struct ServeArgs {
+  RunArgs run;
+  std::string gpu = "h100", admission = "reserve";
+  int64_t tp = 1;
+  std::optional<int64_t> max_num_seqs, max_batched_tokens;
+  std::optional<double> decode_tps;
+  double speedup = 1;
+};
+
+// A rate option: positive, or inf.
+double Rate(const char* option, const std::optional<double>& v) {
+  if (!v) return 0;
+  if (!(*v > 0) || (!std::isinf(*v) && *v > 1e15)) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", *v);
+    throw Error(std::string(option) + " must be a positive number of tokens/s or inf, got " + got);
+  }
+  return *v;
+}
+
+// vLLM V1's online-serving defaults (vllm/engine/arg_utils.py, get_batch_defaults): H100-class
+// GPUs 1024 sequences and 8192 batched tokens, others 256 and 2048.
+ServeOptions MakeServeOptions(const ServeArgs& a) {
+  ServeOptions s;
+  if (a.admission != "reserve") {
+    throw Error("--admission '" + a.admission + "': only reserve is implemented so far");
+  }
+  s.gpu = FindGpu(a.gpu);
+  if (a.tp < 1 || a.tp > 64) throw Error("--tp must be in 1..64, got " + std::to_string(a.tp));
+  s.tp = static_cast<uint32_t>(a.tp);
+  const bool big = a.gpu == "h100" || a.gpu == "h200";
+  const auto limit = [](const char* option, const std::optional<int64_t>& v, uint64_t fallback) {
+    if (!v) return fallback;
+    if (*v < 1 || *v > (int64_t{1} << 30)) {
+      throw Error(std::string(option) + " must be in 1..2^30, got " + std::to_string(*v));
+    }
+    return static_cast<uint64_t>(*v);
+  };
+  s.max_num_seqs = limit("--max-num-seqs", a.max_num_seqs, big ? 1024 : 256);
+  s.max_batched_tokens = limit("--max-batched-tokens", a.max_batched_tokens, big ? 8192 : 2048);
+  s.prefill_tps = Rate("--prefill-tps", a.run.prefill_tps);
+  s.decode_tps = Rate("--decode-tps", a.decode_tps);
+  if (!(a.speedup > 0) || std::isinf(a.speedup) || a.speedup > 1e9) {
+    throw Error("--speedup must be a positive number (at most 1e9)");
+  }
+  s.speedup = a.speedup;
+  return s;
+}
+
+ServeSettings SettingsOf(const ServeOptions& s) {
+  ServeSettings o;
+  o.max_num_seqs = s.max_num_seqs;
+  o.max_batched_tokens = s.max_batched_tokens;
+  if (s.prefill_tps > 0) o.prefill_tps = s.prefill_tps;
+  if (s.decode_tps > 0) o.decode_tps = s.decode_tps;
+  o.speedup = s.speedup;
+  o.gpu = s.gpu.name;
+  o.tp = s.tp;
+  return o;
+}
+
+void DoServe(ServeArgs a) {
+  OutputFiles files(RunInputs(a.run));
+  files.Declare("--json", a.run.json);
+  CheckQuiet(a.run.quiet, !a.run.json.empty());
+  const ServeOptions serve = MakeServeOptions(a);
+  // An infinite prefill rate is exact time, not GPU-seconds: those use the model's rate.
+  if (a.run.prefill_tps && std::isinf(*a.run.prefill_tps)) a.run.prefill_tps.reset();
+  RunPlan plan = MakeRunPlan(a.run);
+  RunResult run;
+  {
+    Progress progress("serving");
+    plan.options.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
+    run = Serve(*plan.workload, plan.strategies, plan.budgets, plan.options, serve);
+    plan.options.progress = nullptr;
+  }
+  ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
+  RunDocument doc = MakeRunDocument(plan.workload->info(), run, plan.options,
+                                    RunContext{ActiveKernels().name, CommandLine()});
+  doc.serve = SettingsOf(serve);
+  if (!a.run.json.empty()) files.Set(a.run.json, ToJson(doc).dump(2) + "\n");
+  if (!a.run.quiet) {
+    std::ostringstream table;
+    PrintServeTable(table, doc, a.run.verbose);
+    files.Print(table.str());
+  }
+  files.Commit();
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Replay a workload in time through a serving replica: TTFT and hit rate under load");
+  AddRunOptions(cmd, &a->run);
+  cmd->get_option("--prefill-tps")
+      ->description("Exact prefill speed: n new prompt tokens take n / X seconds (inf: no time; "
+                    "default: the GPU roofline)");
+  cmd->add_option("--decode-tps", a->decode_tps,
+                  "Exact decode speed: a step with decodes takes 1 / Y seconds more (inf: no time; "
+                  "default: the GPU roofline)");
+  cmd->add_option("--gpu", a->gpu, "GPU profile: h100, h200, a100, l40s")->capture_default_str();
+  cmd->add_option("--tp", a->tp, "GPUs per replica (tensor parallel)")->capture_default_str();
+  cmd->add_option("--max-num-seqs", a->max_num_seqs,
+                  "Running requests at most (default: vLLM's, 1024 on h100/h200, else 256)");
+  cmd->add_option("--max-batched-tokens", a->max_batched_tokens,
+                  "New prompt tokens per step (chunked prefill; default: vLLM's, 8192 on "
+                  "h100/h200, else 2048)");
+  cmd->add_option("--speedup", a->speedup,
+                  "Divide trace arrival times and session starts by X (think times unchanged)")
+      ->capture_default_str();
+  cmd->add_option("--admission", a->admission,
+                  "reserve: admit when the whole sequence fits, never preempt")
+      ->capture_default_str();
+  cmd->footer(
+      "Traces are open loop (each request at its time); chat workloads are closed loop (a\n"
+      "session's next request comes its delay after the previous one completed).\n"
+      "Examples:\n"
+      "  kvsim serve workloads/support_chat.json --strategy radix,turboquant --budget 10% --speedup 20\n"
+      "  kvsim serve workloads/mooncake/conversation_trace.jsonl --strategy radix --budget 10Mtok\n"
+      "  kvsim serve trace.jsonl --max-num-seqs 1 --prefill-tps 10000 --decode-tps inf --json q.json");
+  cmd->callback([a] { DoServe(*a); });
+}
+
+}  // namespace kvsim::cli

@@ -1,0 +1,65 @@
+// One serving replica: a KV pool (ledger + index) shared by the prefix cache and the running
+// requests, an FCFS queue, and continuous-batching steps. Internal header.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "kvsim/index.h"
+#include "kvsim/serve.h"
+#include "live_request.h"
+
+namespace kvsim {
+
+class Replica {
+ public:
+  Replica(const Strategy& strategy, const Budget& budget, const TokenCost& cost,
+          const RunOptions& run, const ServeOptions& serve, const IndexContext& context);
+
+  void Enqueue(LiveRequest request) { queue_.push_back(std::move(request)); }
+  // Admits from the head of the queue while it can (reserve admission); a request larger than
+  // the whole pool is rejected.
+  void Admit(double now);
+  // Runs one step from `now`; returns when it ends. Completed requests go to `done`.
+  // REQUIRES: has_running().
+  double Step(double now, std::vector<LiveRequest>* done);
+
+  bool has_running() const { return !running_.empty(); }
+  bool idle() const { return running_.empty() && queue_.empty(); }
+  PoolSample Sample(double now) const;
+  uint64_t rejected() const { return rejected_; }
+  // The row's replay figures so far (hits, memory samples, by turn and session).
+  RowResult& row() { return row_; }
+  // The row with its memory means and compression; the replica is done.
+  RowResult Finish();
+  const Ledger& ledger() const { return ledger_; }
+
+ private:
+  bool Rejects(const LiveRequest& r) const;
+  bool TryAdmit(LiveRequest& r, double now);
+  bool Fits(uint64_t tokens) const;
+  StepWork Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const;
+  void InsertPrompt(LiveRequest& r);
+  void Complete(LiveRequest& r);
+  void Evict();
+  void SampleMemory();
+  Tick TickOf(const LiveRequest& r) { return index_->clairvoyant() ? r.position : tick_++; }
+
+  Ledger ledger_;
+  std::unique_ptr<Index> index_;
+  const RunOptions& run_;
+  const ServeOptions& serve_;
+  StepTimeModel model_;
+  bool whole_at_completion_;  // lru-buckets: the sequence is inserted when it completes
+  bool by_session_;
+  std::deque<LiveRequest> queue_;
+  std::vector<LiveRequest> running_;  // in admission order
+  Tick tick_ = 0;
+  uint64_t rejected_ = 0;
+  RowResult row_;
+  unsigned __int128 sum_tokens_ = 0, sum_bytes_ = 0;
+  uint64_t samples_ = 0;
+};
+
+}  // namespace kvsim

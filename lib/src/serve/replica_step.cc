@@ -1,0 +1,142 @@
+// A replica's continuous-batching step: chunked prefill FCFS, one token per decoding request
+// (see replica.h).
+#include <algorithm>
+
+#include "replica.h"
+
+namespace kvsim {
+
+StepWork Replica::Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const {
+  StepWork w;
+  uint64_t room = serve_.max_batched_tokens;
+  const TokenCost& cost = ledger_.cost();
+  for (size_t i = 0; i < running_.size(); ++i) {
+    const LiveRequest& r = running_[i];
+    if (r.prefilled()) {  // decodes its next token (the first one too, for an empty prompt)
+      const uint64_t context = r.prompt_len + r.decoded;
+      ++w.decodes;
+      w.decode_attention += static_cast<double>(context);
+      w.decode_kv_bytes += StepTimeModel::KvBytes(cost, context);
+      continue;
+    }
+    const uint64_t c = std::min<uint64_t>(r.prompt_len - r.computed, room);
+    if (c == 0) continue;
+    room -= c;
+    chunks->emplace_back(i, c);
+    const double from = static_cast<double>(r.computed), n = static_cast<double>(c);
+    w.prefill_tokens += c;
+    w.prefill_attention += n * from + n * (n + 1) / 2;
+    w.prefill_kv_bytes += StepTimeModel::KvBytes(cost, r.computed + c);
+  }
+  return w;
+}
+
+double Replica::Step(double now, std::vector<LiveRequest>* done) {
+  std::vector<std::pair<size_t, uint64_t>> chunks;
+  const StepWork work = Plan(&chunks);
+  const double end = now + model_.Seconds(work);
+  std::vector<bool> chunked(running_.size(), false);
+  for (const auto& [i, c] : chunks) {
+    LiveRequest& r = running_[i];
+    chunked[i] = true;
+    r.computed += c;
+    if (!r.prefilled()) continue;
+    r.prompt_pending = !whole_at_completion_;
+    r.first_token = end;  // the step that finishes the prefill produces the first token
+    r.decoded = std::min<uint64_t>(1, r.output_len());
+  }
+  for (size_t i = 0; i < running_.size(); ++i) {
+    LiveRequest& r = running_[i];
+    if (chunked[i] || !r.prefilled()) continue;
+    if (r.decoded == 0) r.first_token = end;
+    ++r.decoded;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < running_.size(); ++i) {
+    LiveRequest& r = running_[i];
+    if (r.prefilled() && r.decoded >= r.output_len()) {
+      Complete(r);
+      done->push_back(std::move(r));
+    } else {
+      if (kept != i) running_[kept] = std::move(r);
+      ++kept;
+    }
+  }
+  running_.resize(kept);
+  SampleMemory();
+  return end;
+}
+
+// The prompt's KV becomes cacheable: inserted and pinned whole, the reservation released.
+void Replica::InsertPrompt(LiveRequest& r) {
+  r.prompt_pending = false;
+  const Request v = r.View();
+  const Tick now = TickOf(r);
+  index_->Match(v, now);
+  // The reservation becomes held KV: released as the insert starts holding it.
+  const uint64_t moved = std::min<uint64_t>(r.reserved, index_->Adds(v, v.prompt(), now));
+  ledger_.Unreserve(moved);
+  r.reserved -= moved;
+  index_->Insert(v, v.prompt(), now);
+  const uint64_t pin = std::max<uint64_t>(r.prompt_len, r.pinned);
+  if (pin > 0) index_->Pin(v.tokens, pin);
+  if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
+  r.pinned = pin;
+  Evict();
+}
+
+// The output becomes cacheable; the pins and the rest of the reservation are released.
+void Replica::Complete(LiveRequest& r) {
+  const Request v = r.View();
+  // A prompt still pending goes in with the output (or alone, when outputs are not cached).
+  const bool insert = whole_at_completion_ || r.prompt_pending || (run_.cache_output && r.output_len() > 0);
+  r.prompt_pending = false;
+  ledger_.Unreserve(r.reserved);
+  r.reserved = 0;
+  if (insert) {
+    const Tick now = TickOf(r);
+    index_->Match(v, now);
+    index_->Insert(v, run_.cache_output ? v.tokens : v.prompt(), now);
+  }
+  if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
+  r.pinned = 0;
+  Evict();
+}
+
+RowResult Replica::Finish() {
+  RowResult& s = row_;
+  s.evictions = ledger_.evictions();
+  if (samples_ > 0) {
+    s.mean_bytes = static_cast<double>(sum_bytes_) / static_cast<double>(samples_);
+    s.mean_tokens = static_cast<double>(sum_tokens_) / static_cast<double>(samples_);
+  }
+  const double fp16 = static_cast<double>(run_.model.fp16_bytes_per_token());
+  s.compression_ratio = sum_bytes_ > 0 ? static_cast<double>(sum_tokens_) * fp16 / static_cast<double>(sum_bytes_)
+                                       : fp16 / static_cast<double>(s.cost.hot_bytes);
+  s.bits_per_channel = 16.0 / s.compression_ratio;
+  return std::move(row_);
+}
+
+void Replica::SampleMemory() {
+  const uint64_t tokens = ledger_.tokens(), bytes = ledger_.bytes();
+  row_.peak_tokens = std::max(row_.peak_tokens, tokens);
+  row_.peak_bytes = std::max(row_.peak_bytes, bytes);
+  sum_tokens_ += tokens;
+  sum_bytes_ += bytes;
+  ++samples_;
+}
+
+PoolSample Replica::Sample(double now) const {
+  PoolSample s;
+  s.time = now;
+  const uint64_t pinned = index_->pinned_tokens();
+  s.pinned_tokens = pinned + ledger_.reserved_tokens();
+  s.cached_tokens = ledger_.tokens() - std::min(pinned, ledger_.tokens());
+  s.pool_tokens = ledger_.budget().tokens.value_or(0);
+  s.held_bytes = ledger_.bytes() + ledger_.reserved_tokens() * ledger_.cost().hot_bytes;
+  s.queued = queue_.size();
+  s.running = running_.size();
+  return s;
+}
+
+}  // namespace kvsim
