@@ -70,7 +70,9 @@ class Simulation {
         continue;
       }
       if ((++steps & 1023) == 0) ThrowIfStopped();
+      const PoolSample before = replica_->Sample(t_);
       const double end = replica_->Step(t_, &done);
+      ArriveDuring(before, end);
       busy_ += end - t_;
       t_ = end;
       Finish(&done);
@@ -95,6 +97,18 @@ class Simulation {
       replica_->Enqueue(arrivals_->Pop());
     }
     return !replica_->idle() || arrivals_->NextTime().has_value();
+  }
+
+  // Requests arriving while a step runs join the queue at their arrival time (seen by the
+  // replica when the step ends); the timeline counts them from then.
+  void ArriveDuring(PoolSample sample, double end) {
+    if (instant_) return;
+    for (auto next = arrivals_->NextTime(); next && *next <= end; next = arrivals_->NextTime()) {
+      replica_->Enqueue(arrivals_->Pop());
+      sample.time = *next;
+      ++sample.queued;
+      if (serve_.on_event) serve_.on_event(slot_, sample);
+    }
   }
 
   void Finish(std::vector<LiveRequest>* done) {
