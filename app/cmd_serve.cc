@@ -39,9 +39,10 @@ double Rate(const char* option, const std::optional<double>& v) {
 // GPUs 1024 sequences and 8192 batched tokens, others 256 and 2048.
 ServeOptions MakeServeOptions(const ServeArgs& a) {
   ServeOptions s;
-  if (a.admission != "reserve") {
-    throw Error("--admission '" + a.admission + "': only reserve is implemented so far");
+  if (a.admission != "reserve" && a.admission != "incremental") {
+    throw Error("--admission '" + a.admission + "': expected reserve or incremental");
   }
+  s.admission = a.admission == "reserve" ? Admission::kReserve : Admission::kIncremental;
   s.gpu = FindGpu(a.gpu);
   if (a.tp < 1 || a.tp > 64) throw Error("--tp must be in 1..64, got " + std::to_string(a.tp));
   s.tp = static_cast<uint32_t>(a.tp);
@@ -66,6 +67,7 @@ ServeOptions MakeServeOptions(const ServeArgs& a) {
 
 ServeSettings SettingsOf(const ServeOptions& s) {
   ServeSettings o;
+  o.admission = s.admission == Admission::kReserve ? "reserve" : "incremental";
   o.max_num_seqs = s.max_num_seqs;
   o.max_batched_tokens = s.max_batched_tokens;
   if (s.prefill_tps > 0) o.prefill_tps = s.prefill_tps;
@@ -128,7 +130,9 @@ void AddServeCommand(CLI::App& app) {
                   "Divide trace arrival times and session starts by X (think times unchanged)")
       ->capture_default_str();
   cmd->add_option("--admission", a->admission,
-                  "reserve: admit when the whole sequence fits, never preempt")
+                  "reserve: admit when the whole sequence fits, never preempt; incremental (vLLM "
+                  "V1): admit when the uncached prompt fits, allocate per step, preempt the most "
+                  "recently admitted request when the pool runs out")
       ->capture_default_str();
   cmd->footer(
       "Traces are open loop (each request at its time); chat workloads are closed loop (a\n"

@@ -4,7 +4,10 @@
 // Arrivals: traces are open loop (a request arrives at its time / speedup); chat workloads are
 // closed loop (a session's next request arrives its delay after the previous one completed).
 // Requests queue FCFS and are admitted when fewer than max_num_seqs run and the pool, after
-// evicting unpinned cache, holds the whole sequence (reserve admission; nothing is preempted).
+// evicting unpinned cache, holds the whole sequence (reserve admission; nothing is preempted),
+// or its uncached prompt (incremental admission: KV is allocated as chunks and tokens are
+// computed; when an allocation cannot be met, the most recently admitted request is preempted,
+// its KV freed and its progress recomputed when it is admitted again).
 // At admission the hit prefix is pinned; the prompt is inserted (cacheable) when its prefill
 // completes, the output at completion, when the pins are released. lru-buckets inserts the whole
 // sequence at completion, as mlx-lm's server does. Steps are continuous batching with chunked
@@ -38,7 +41,13 @@ struct RequestTiming {
   uint64_t prompt_tokens = 0, hit_tokens = 0, output_tokens = 0;
 };
 
+enum class Admission {
+  kReserve,      // admit when the whole sequence fits; never preempt
+  kIncremental,  // vLLM V1: admit when the uncached prompt fits; allocate per step; preempt
+};
+
 struct ServeOptions {
+  Admission admission = Admission::kReserve;
   uint64_t max_num_seqs = 256;         // running requests at most
   uint64_t max_batched_tokens = 8192;  // new prompt tokens per step
   double prefill_tps = 0;  // > 0: prefilling n tokens takes exactly n / prefill_tps (inf: 0)

@@ -20,10 +20,13 @@ struct LiveRequest {
 
   uint64_t hit = 0;       // prompt tokens reused from the cache
   uint64_t computed = 0;  // prompt tokens with KV: the hit, then each prefill chunk
+  uint64_t target = 0;    // tokens to compute before the next token: the prompt, or after a
+                          // preemption the prompt and the output so far (recomputed)
   uint64_t decoded = 0;   // output tokens produced
   uint64_t pinned = 0;    // prompt prefix pinned in the index
   uint64_t reserved = 0;  // tokens reserved in the ledger
   bool prompt_pending = false;  // prefilled; the prompt goes into the index before any match
+  bool counted = false;         // admitted once: its hit is in the row, its wait measured
   double admitted = 0, first_token = 0;
 
   static LiveRequest From(const Request& r, uint64_t position, double arrival) {
@@ -36,6 +39,7 @@ struct LiveRequest {
     l.tokens.assign(r.tokens.begin(), r.tokens.end());
     l.prompt_len = r.prompt_len;
     l.system_len = r.system_len;
+    l.target = r.prompt_len;
     return l;
   }
   Request View() const {
@@ -50,7 +54,7 @@ struct LiveRequest {
     return r;
   }
   uint64_t output_len() const { return tokens.size() - prompt_len; }
-  bool prefilled() const { return computed >= prompt_len; }
+  bool prefilled() const { return computed >= target; }
 };
 
 }  // namespace kvsim

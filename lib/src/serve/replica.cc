@@ -2,6 +2,7 @@
 #include "replica.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace kvsim {
 namespace {
@@ -65,6 +66,7 @@ void Replica::Admit(double now) {
     if (!TryAdmit(queue_.front(), now)) {
       if (!running_.empty()) return;  // FCFS: the head waits, and so do the rest
       ++rejected_;  // nothing runs, so nothing is pinned: it can never fit
+      if (queue_.front().counted) Uncount(queue_.front());  // admitted once, then preempted
       queue_.pop_front();
       continue;
     }
@@ -81,17 +83,32 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
   // insert will pass through it). The pool reserves what the sequence will add.
   const uint64_t pin = std::max(hit, index_->HeldPrefix(v, v.tokens, now_tick));
   if (pin > 0) index_->Pin(v.tokens, pin);
-  const uint64_t need = index_->Adds(v, v.tokens, now_tick);
+  // Reserve admission holds room for the whole sequence; incremental checks that the uncached
+  // prompt fits and allocates as the steps compute.
+  // A request readmitted after a preemption reuses what of its own sequence is still held, as a
+  // hit would, but computes at least its last token again.
+  const uint64_t computed = std::max(hit, std::min(pin, r.target > 0 ? r.target - 1 : 0));
+  // Reserve: room for what the sequence adds. Incremental: for the uncached prompt, or, when
+  // nothing else runs, for everything it will compute (a lone request must be able to finish).
+  const bool whole = serve_.admission == Admission::kReserve;
+  const uint64_t need = whole ? index_->Adds(v, v.tokens, now_tick)
+                        : running_.empty() ? r.tokens.size() - computed
+                                           : index_->Adds(v, v.prompt(), now_tick);
   if (!Fits(need)) {
     if (pin > 0) index_->Unpin(v.tokens, pin);
     return false;
   }
-  r.hit = r.computed = hit;
+  r.computed = computed;
   r.pinned = pin;
-  r.reserved = need;
+  if (whole) {
+    r.reserved = need;
+    ledger_.Reserve(need);
+    Evict();
+  }
+  if (r.counted) return true;  // readmitted after a preemption: counted the first time
+  r.counted = true;
+  r.hit = hit;
   r.admitted = now;
-  ledger_.Reserve(need);
-  Evict();
   RowResult& s = row_;
   s.hit_tokens += hit;
   s.prompt_tokens += r.prompt_len;
@@ -101,6 +118,62 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
   if (by_session_) Count(&s.by_session, r.session, r.prompt_len, hit);
   if (run_.record_hits) s.hits.push_back(hit);
   return true;
+}
+
+// Takes a rejected request's first admission back out of the row.
+void Replica::Uncount(const LiveRequest& r) {
+  RowResult& s = row_;
+  s.hit_tokens -= r.hit;
+  s.prompt_tokens -= r.prompt_len;
+  --s.requests;
+  s.hit_requests -= r.hit > 0;
+  const auto take = [&](ClassStats& c) {
+    --c.requests;
+    c.prompt_tokens -= r.prompt_len;
+    c.hit_tokens -= r.hit;
+  };
+  take(s.by_turn[r.turn - 1]);
+  if (by_session_) take(s.by_session[r.session]);
+}
+
+// Incremental admission: room for what each running request computes this step (its chunk, or
+// one token), in admission order. When it cannot be had, the most recently admitted request is
+// preempted, until it can (or the request itself was the one preempted).
+void Replica::AllocateStep() {
+  uint64_t room = serve_.max_batched_tokens;
+  for (size_t i = 0; i < running_.size(); ++i) {
+    LiveRequest& r = running_[i];
+    uint64_t want = 1;
+    if (!r.prefilled()) {
+      want = std::min<uint64_t>(r.target - r.computed, room);
+      room -= want;
+    }
+    while (!Fits(want) && i < running_.size()) {
+      if (running_.size() == 1) throw std::logic_error("serve: a lone request does not fit the pool");
+      Preempt(running_.back());
+      running_.pop_back();
+    }
+    if (i >= running_.size()) return;
+    ledger_.Reserve(want);
+    r.reserved += want;
+    Evict();
+  }
+}
+
+// Frees a running request's KV (what it computed stays in the cache, unpinned, as vLLM's freed
+// blocks do) and puts it back at the head of the queue, to recompute its prompt and output so far.
+void Replica::Preempt(LiveRequest& r) {
+  if (r.prompt_pending) InsertPrompt(r);
+  const Request v = r.View();
+  ledger_.Unreserve(r.reserved);
+  r.reserved = 0;
+  if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
+  r.pinned = 0;
+  Evict();
+  r.computed = 0;
+  r.target = r.prompt_len + r.decoded;
+  ++preempted_;
+  queue_.push_front(std::move(r));
 }
 
 void Replica::Evict() {

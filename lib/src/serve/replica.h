@@ -29,6 +29,7 @@ class Replica {
   bool idle() const { return running_.empty() && queue_.empty(); }
   PoolSample Sample(double now) const;
   uint64_t rejected() const { return rejected_; }
+  uint64_t preempted() const { return preempted_; }
   // The row's replay figures so far (hits, memory samples, by turn and session).
   RowResult& row() { return row_; }
   // The row with its memory means and compression; the replica is done.
@@ -41,6 +42,9 @@ class Replica {
   bool Fits(uint64_t tokens) const;
   StepWork Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const;
   void InsertPrompt(LiveRequest& r);
+  void AllocateStep();
+  void Preempt(LiveRequest& r);
+  void Uncount(const LiveRequest& r);
   void Complete(LiveRequest& r);
   void Evict();
   void SampleMemory();
@@ -56,7 +60,7 @@ class Replica {
   std::deque<LiveRequest> queue_;
   std::vector<LiveRequest> running_;  // in admission order
   Tick tick_ = 0;
-  uint64_t rejected_ = 0;
+  uint64_t rejected_ = 0, preempted_ = 0;
   RowResult row_;
   unsigned __int128 sum_tokens_ = 0, sum_bytes_ = 0;
   uint64_t samples_ = 0;

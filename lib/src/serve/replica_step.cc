@@ -19,7 +19,7 @@ StepWork Replica::Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const {
       w.decode_kv_bytes += StepTimeModel::KvBytes(cost, context);
       continue;
     }
-    const uint64_t c = std::min<uint64_t>(r.prompt_len - r.computed, room);
+    const uint64_t c = std::min<uint64_t>(r.target - r.computed, room);
     if (c == 0) continue;
     room -= c;
     chunks->emplace_back(i, c);
@@ -32,6 +32,7 @@ StepWork Replica::Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const {
 }
 
 double Replica::Step(double now, std::vector<LiveRequest>* done) {
+  if (serve_.admission == Admission::kIncremental) AllocateStep();
   std::vector<std::pair<size_t, uint64_t>> chunks;
   const StepWork work = Plan(&chunks);
   const double end = now + model_.Seconds(work);
@@ -41,9 +42,11 @@ double Replica::Step(double now, std::vector<LiveRequest>* done) {
     chunked[i] = true;
     r.computed += c;
     if (!r.prefilled()) continue;
+    // The step that finishes the prefill produces the next token (the first, unless a
+    // preempted request recomputed its output so far).
     r.prompt_pending = !whole_at_completion_;
-    r.first_token = end;  // the step that finishes the prefill produces the first token
-    r.decoded = std::min<uint64_t>(1, r.output_len());
+    if (r.decoded == 0) r.first_token = end;
+    r.decoded = std::min<uint64_t>(r.decoded + 1, r.output_len());
   }
   for (size_t i = 0; i < running_.size(); ++i) {
     LiveRequest& r = running_[i];

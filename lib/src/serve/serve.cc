@@ -143,6 +143,7 @@ class Simulation {
       f.output_tokens_per_s = static_cast<double>(c.output_tokens) / f.duration_s;
     }
     f.rejected_requests = replica_->rejected();
+    f.preempted_requests = replica_->preempted();
     f.peak_pinned_tokens = peak_pinned_;
     f.peak_cached_tokens = peak_cached_;
     f.requests_per_replica = {c.e2e.size()};
