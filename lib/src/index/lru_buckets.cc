@@ -15,6 +15,7 @@
 #include <cassert>
 #include <deque>
 #include <limits>
+#include <unordered_map>
 
 #include "indexes.h"
 #include "util/token_ops.h"
@@ -59,8 +60,11 @@ class LruBucketsIndex final : public Index {
 
   bool EvictOne() override { return Pop(); }
 
+  // A pin is recorded against the entry it pinned (followed through the entries that replace
+  // it), so that its Unpin releases that entry even when several pinned entries share the prefix.
   void Pin(TokenSpan tokens, uint64_t len) override {
     Entry& e = entries_[Holding(tokens, len, /*pinned=*/false)];
+    pins_by_prefix_.emplace(PrefixKey(tokens, len), e.id);
     if (e.pins++ == 0) {
       pinned_tokens_ += e.tokens.size();
       --unpinned_[e.bucket];
@@ -68,7 +72,16 @@ class LruBucketsIndex final : public Index {
   }
 
   void Unpin(TokenSpan tokens, uint64_t len) override {
-    Entry& e = entries_[Holding(tokens, len, /*pinned=*/true)];
+    const auto it = pins_by_prefix_.find(PrefixKey(tokens, len));
+    assert(it != pins_by_prefix_.end() && "Unpin without a Pin");
+    uint64_t id = it->second;
+    pins_by_prefix_.erase(it);
+    for (auto f = replaced_by_.find(id); f != replaced_by_.end(); f = replaced_by_.find(id)) id = f->second;
+    size_t i = entries_.size();
+    while (i-- > 0 && !(entries_[i].alive && entries_[i].id == id)) {
+    }
+    assert(i < entries_.size() && "Unpin: the pinned entry is gone");
+    Entry& e = entries_[i];
     if (--e.pins == 0) {
       pinned_tokens_ -= e.tokens.size();
       ++unpinned_[e.bucket];
@@ -84,7 +97,12 @@ class LruBucketsIndex final : public Index {
     bool alive;
     Writer writer;
     uint32_t pins = 0;
+    uint64_t id = 0;  // stable across compaction
   };
+
+  static uint64_t PrefixKey(TokenSpan tokens, uint64_t len) {
+    return HashTokens(len, tokens.data(), len);
+  }
 
   // The live entry that starts with tokens[0, len) (a pinned one when `pinned`).
   size_t Holding(TokenSpan tokens, uint64_t len, bool pinned) const {
@@ -121,6 +139,7 @@ class LruBucketsIndex final : public Index {
 
   void InsertEntry(TokenSpan seq, Bucket bucket) {
     uint32_t pins = 0;
+    const uint64_t id = next_id_++;
     for (size_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
       if (!e.alive) continue;
@@ -128,11 +147,12 @@ class LruBucketsIndex final : public Index {
       // An equal entry is replaced; strict prefixes of the new entry are removed.
       if (len <= seq.size() && CommonPrefix(e.tokens.data(), seq.data(), len) == len) {
         pins += e.pins;
+        if (e.pins > 0) replaced_by_[e.id] = id;
         Remove(i);
       }
     }
     const Writer w = ledger_->NewWriter(seq.size());
-    entries_.push_back({std::vector<Token>(seq.begin(), seq.end()), bucket, true, w, pins});
+    entries_.push_back({std::vector<Token>(seq.begin(), seq.end()), bucket, true, w, pins, id});
     buckets_[bucket].push_back(entries_.size() - 1);
     ++live_[bucket];
     if (pins > 0) {
@@ -207,6 +227,9 @@ class LruBucketsIndex final : public Index {
   uint64_t live_[3] = {0, 0, 0};
   uint64_t unpinned_[3] = {0, 0, 0};  // live entries no pin holds
   uint64_t pinned_tokens_ = 0;
+  uint64_t next_id_ = 0;
+  std::unordered_multimap<uint64_t, uint64_t> pins_by_prefix_;  // prefix key -> pinned entry id
+  std::unordered_map<uint64_t, uint64_t> replaced_by_;          // pinned entry id -> its replacement
   uint64_t last_hit_ = 0;
 };
 
