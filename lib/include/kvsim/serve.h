@@ -30,6 +30,7 @@ struct PoolSample {
   uint64_t pinned_tokens = 0;  // used by running requests (held pinned, or reserved)
   uint64_t cached_tokens = 0;  // held by the index, unpinned
   uint64_t pool_tokens = 0;    // the budget in tokens (0: a byte budget or unbounded)
+  uint64_t pool_bytes = 0;     // the budget in bytes (0: a token budget or unbounded)
   uint64_t held_bytes = 0;     // what the pool holds in bytes, reservations included
   uint64_t queued = 0, running = 0;
 };

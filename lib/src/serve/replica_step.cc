@@ -136,6 +136,7 @@ PoolSample Replica::Sample(double now) const {
   s.pinned_tokens = pinned + ledger_.reserved_tokens();
   s.cached_tokens = ledger_.tokens() - std::min(pinned, ledger_.tokens());
   s.pool_tokens = ledger_.budget().tokens.value_or(0);
+  s.pool_bytes = ledger_.budget().bytes.value_or(0);
   s.held_bytes = ledger_.bytes() + ledger_.reserved_tokens() * ledger_.cost().hot_bytes;
   s.queued = queue_.size();
   s.running = running_.size();
