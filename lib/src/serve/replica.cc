@@ -149,7 +149,13 @@ void Replica::AllocateStep() {
       room -= want;
     }
     while (!Fits(want) && i < running_.size()) {
-      if (running_.size() == 1) throw std::logic_error("serve: a lone request does not fit the pool");
+      if (running_.size() == 1) {  // alone and still short of room: it can never finish
+        Release(running_.back());
+        Uncount(running_.back());
+        ++rejected_;
+        running_.pop_back();
+        return;
+      }
       Preempt(running_.back());
       running_.pop_back();
     }
@@ -163,6 +169,15 @@ void Replica::AllocateStep() {
 // Frees a running request's KV (what it computed stays in the cache, unpinned, as vLLM's freed
 // blocks do) and puts it back at the head of the queue, to recompute its prompt and output so far.
 void Replica::Preempt(LiveRequest& r) {
+  Release(r);
+  r.computed = 0;
+  r.target = r.prompt_len + r.decoded;
+  ++preempted_;
+  queue_.push_front(std::move(r));
+}
+
+// Frees a running request's pins and reservation; a prefilled prompt goes into the cache first.
+void Replica::Release(LiveRequest& r) {
   if (r.prompt_pending) InsertPrompt(r);
   const Request v = r.View();
   ledger_.Unreserve(r.reserved);
@@ -170,10 +185,6 @@ void Replica::Preempt(LiveRequest& r) {
   if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
   r.pinned = 0;
   Evict();
-  r.computed = 0;
-  r.target = r.prompt_len + r.decoded;
-  ++preempted_;
-  queue_.push_front(std::move(r));
 }
 
 void Replica::Evict() {

@@ -44,6 +44,7 @@ class Replica {
   void InsertPrompt(LiveRequest& r);
   void AllocateStep();
   void Preempt(LiveRequest& r);
+  void Release(LiveRequest& r);
   void Uncount(const LiveRequest& r);
   void Complete(LiveRequest& r);
   void Evict();
