@@ -1,7 +1,6 @@
 // kvsim serve at infinite speed is kvsim run: every hit count equal, on random workloads, for
-// radix and block-trie with codecs of constant bytes per token, at several budgets. (belady,
-// lru-buckets and two-tier differ, for reasons the README gives: a serving pool evicts before
-// it allocates, and prices a reservation at the codec's hot bytes.)
+// every index and codec at budgets in tokens and in bytes (a request's whole life is one
+// instant, and the pool settles when the instant closes, as run evicts after its insert).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -28,8 +27,9 @@ TEST_CASE("at infinite speed every request completes at its arrival and hits as 
     RunOptions o;
     o.model = FindModel("llama-3-8b");
     o.record_hits = true;
-    const auto strategies = ParseStrategyList({"radix,block-trie:block_size=4,turboquant,block-trie+q4,radix+q8"});
-    const auto budgets = ParseBudgetList({"inf,400tok,40%,25%"});
+    const auto strategies = ParseStrategyList({"radix,block-trie:block_size=4,lru-buckets,lru-buckets:max_entries=3,belady:block_size=4,"
+                                                    "two-tier,two-tier:tail=8,turboquant,block-trie+q4,radix+q8,belady+two-tier"});
+    const auto budgets = ParseBudgetList({"inf,400tok,40%,25%,10%,60MB"});
     const RunResult run = Replay(*w, strategies, budgets, o);
     ServeOptions s = Instant();
     s.on_complete = [](size_t, const RequestTiming& t) {
@@ -47,6 +47,9 @@ TEST_CASE("at infinite speed every request completes at its arrival and hits as 
       INFO("first differing request: " << first);
       CHECK(a.hit_tokens == b.hit_tokens);
       CHECK(a.hit_requests == b.hit_requests);
+      CHECK(a.requests == b.requests);
+      CHECK(a.evictions == b.evictions);
+      CHECK(a.peak_tokens == b.peak_tokens);
       CHECK(a.serve->pooled_token_hit_rate ==
             static_cast<double>(b.hit_tokens) / static_cast<double>(b.prompt_tokens));
     }

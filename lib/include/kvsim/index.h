@@ -45,8 +45,10 @@ class Index {
   // Tokens Insert(r, sequence, now) would start holding if nothing changed before it (what a
   // serving pool reserves for a running request). Touches nothing.
   virtual uint64_t Adds(const Request& r, TokenSpan sequence, Tick now) const = 0;
-  // The longest prefix of `sequence` the index holds and Pin can keep (0 for indexes whose
-  // entries are not shared prefixes). Touches nothing.
+  // The longest prefix of `sequence` the index holds and Pin can keep: what a running request
+  // shares with the cache. At least Match's hit for radix, block-trie and belady; for
+  // lru-buckets the longest entry that is a prefix of `sequence` (a hit from a longer entry is
+  // served from a copy, which the request holds itself). Touches nothing.
   virtual uint64_t HeldPrefix(const Request& r, TokenSpan sequence, Tick now) const = 0;
 
   // Evicts one unpinned unit by the index's policy; false when nothing is evictable.

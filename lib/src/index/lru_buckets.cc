@@ -56,7 +56,18 @@ class LruBucketsIndex final : public Index {
     return seq.size() + system - std::min<uint64_t>(replaced, seq.size() + system);
   }
 
-  uint64_t HeldPrefix(const Request&, TokenSpan, Tick) const override { return 0; }
+  // The longest entry the sequence extends (an exact or shorter hit: mlx-lm hands that entry to
+  // the request). A longer entry is not held for the request: mlx-lm serves it from a copy.
+  uint64_t HeldPrefix(const Request&, TokenSpan seq, Tick) const override {
+    uint64_t held = 0;
+    for (const Entry& e : entries_) {
+      const size_t len = e.tokens.size();
+      if (e.alive && len <= seq.size() && len > held && CommonPrefix(e.tokens.data(), seq.data(), len) == len) {
+        held = len;
+      }
+    }
+    return held;
+  }
 
   bool EvictOne() override { return Pop(); }
 
@@ -104,8 +115,16 @@ class LruBucketsIndex final : public Index {
     return HashTokens(len, tokens.data(), len);
   }
 
-  // The live entry that starts with tokens[0, len) (a pinned one when `pinned`).
+  // The live entry that starts with tokens[0, len) (a pinned one when `pinned`): one of exactly
+  // `len` tokens if there is one, else the newest longer one.
   size_t Holding(TokenSpan tokens, uint64_t len, bool pinned) const {
+    for (size_t i = entries_.size(); i-- > 0;) {
+      const Entry& e = entries_[i];
+      if (e.alive && e.tokens.size() == len && (!pinned || e.pins > 0) &&
+          CommonPrefix(e.tokens.data(), tokens.data(), len) == len) {
+        return i;
+      }
+    }
     for (size_t i = entries_.size(); i-- > 0;) {
       const Entry& e = entries_[i];
       if (e.alive && e.tokens.size() >= len && (!pinned || e.pins > 0) &&

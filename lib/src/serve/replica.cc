@@ -50,6 +50,7 @@ bool Replica::Rejects(const LiveRequest& r) const {
 }
 
 void Replica::Admit(double now) {
+  settled_ = false;
   // Prompts prefilled by the last step are cacheable: they go into the index before anything
   // is matched against it (with nothing queued, a prompt may go in with its output instead:
   // no request can tell the difference).
@@ -79,9 +80,10 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
   const Request v = r.View();
   const Tick now_tick = TickOf(r);
   const uint64_t hit = index_->Match(v, now_tick);
-  // What the request uses is pinned: its hit, and whatever more of its sequence is held (its
-  // insert will pass through it). The pool reserves what the sequence will add.
-  const uint64_t pin = std::max(hit, index_->HeldPrefix(v, v.tokens, now_tick));
+  // What the request shares with the cache is pinned: its hit, and whatever more of its
+  // sequence is held (its insert will pass through it). The pool reserves what the sequence
+  // will add.
+  const uint64_t pin = index_->HeldPrefix(v, v.tokens, now_tick);
   if (pin > 0) index_->Pin(v.tokens, pin);
   // Reserve admission holds room for the whole sequence; incremental checks that the uncached
   // prompt fits and allocates as the steps compute.
@@ -103,7 +105,6 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
   if (whole) {
     r.reserved = need;
     ledger_.Reserve(need);
-    Evict();
   }
   if (r.counted) return true;  // readmitted after a preemption: counted the first time
   r.counted = true;
@@ -162,7 +163,6 @@ void Replica::AllocateStep() {
     if (i >= running_.size()) return;
     ledger_.Reserve(want);
     r.reserved += want;
-    Evict();
   }
 }
 
@@ -184,12 +184,18 @@ void Replica::Release(LiveRequest& r) {
   r.reserved = 0;
   if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
   r.pinned = 0;
-  Evict();
 }
 
-void Replica::Evict() {
+// Evictions are decided once per instant, after its admissions, allocations, writes and
+// completions: the index's policy then chooses among all the unpinned cache, as `kvsim run`'s
+// evict-after-insert does. Admission never counts on cache it has not evicted (Fits), so the
+// pool can always be brought back within budget.
+void Replica::Settle() {
   while (ledger_.OverBudget() && index_->EvictOne()) {
   }
+  if (ledger_.OverBudget()) throw std::logic_error("serve: pinned and reserved KV exceed the pool");
+  settled_ = true;
+  SampleMemory();
 }
 
 }  // namespace kvsim

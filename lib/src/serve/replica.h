@@ -21,9 +21,16 @@ class Replica {
   // Admits from the head of the queue while it can (reserve admission); a request larger than
   // the whole pool is rejected.
   void Admit(double now);
-  // Runs one step from `now`; returns when it ends. Completed requests go to `done`.
+  // Starts a step at `now`: allocates (incremental admission), plans the batch, and returns
+  // when the step ends. A step that takes time closes the instant: the pool is settled first.
   // REQUIRES: has_running().
-  double Step(double now, std::vector<LiveRequest>* done);
+  double Begin(double now);
+  // Ends the step Begin started: progress, first tokens, completions (moved to `done`).
+  void End(std::vector<LiveRequest>* done);
+  // Brings the pool within budget by the index's eviction policy (see replica.cc).
+  void Settle();
+  // Whether the pool is within budget: nothing happened since the last Settle.
+  bool settled() const { return settled_; }
 
   bool has_running() const { return !running_.empty(); }
   bool idle() const { return running_.empty() && queue_.empty(); }
@@ -47,7 +54,6 @@ class Replica {
   void Release(LiveRequest& r);
   void Uncount(const LiveRequest& r);
   void Complete(LiveRequest& r);
-  void Evict();
   void SampleMemory();
   Tick TickOf(const LiveRequest& r) { return index_->clairvoyant() ? r.position : tick_++; }
 
@@ -61,6 +67,9 @@ class Replica {
   std::deque<LiveRequest> queue_;
   std::vector<LiveRequest> running_;  // in admission order
   Tick tick_ = 0;
+  bool settled_ = true;
+  std::vector<std::pair<size_t, uint64_t>> chunks_;  // the step Begin planned
+  double step_end_ = 0;
   uint64_t rejected_ = 0, preempted_ = 0;
   RowResult row_;
   unsigned __int128 sum_tokens_ = 0, sum_bytes_ = 0;

@@ -31,13 +31,21 @@ StepWork Replica::Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const {
   return w;
 }
 
-double Replica::Step(double now, std::vector<LiveRequest>* done) {
+double Replica::Begin(double now) {
+  settled_ = false;
   if (serve_.admission == Admission::kIncremental) AllocateStep();
-  std::vector<std::pair<size_t, uint64_t>> chunks;
-  const StepWork work = Plan(&chunks);
-  const double end = now + model_.Seconds(work);
+  chunks_.clear();
+  const StepWork work = Plan(&chunks_);
+  step_end_ = now + model_.Seconds(work);
+  if (step_end_ > now) Settle();  // the instant closes: the step's KV needs its blocks
+  return step_end_;
+}
+
+void Replica::End(std::vector<LiveRequest>* done) {
+  settled_ = false;
+  const double end = step_end_;
   std::vector<bool> chunked(running_.size(), false);
-  for (const auto& [i, c] : chunks) {
+  for (const auto& [i, c] : chunks_) {
     LiveRequest& r = running_[i];
     chunked[i] = true;
     r.computed += c;
@@ -66,8 +74,7 @@ double Replica::Step(double now, std::vector<LiveRequest>* done) {
     }
   }
   running_.resize(kept);
-  SampleMemory();
-  return end;
+  if (running_.empty()) Settle();  // the replica runs dry: nothing more happens this instant
 }
 
 // The prompt's KV becomes cacheable: inserted and pinned whole, the reservation released.
@@ -85,7 +92,6 @@ void Replica::InsertPrompt(LiveRequest& r) {
   if (pin > 0) index_->Pin(v.tokens, pin);
   if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
   r.pinned = pin;
-  Evict();
 }
 
 // The output becomes cacheable; the pins and the rest of the reservation are released.
@@ -96,14 +102,15 @@ void Replica::Complete(LiveRequest& r) {
   r.prompt_pending = false;
   ledger_.Unreserve(r.reserved);
   r.reserved = 0;
+  // Unpinned first: the sequence goes in as into an idle cache (lru-buckets pops inside its
+  // insert and counts only unpinned entries when it chooses a bucket).
+  if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
+  r.pinned = 0;
   if (insert) {
     const Tick now = TickOf(r);
     index_->Match(v, now);
     index_->Insert(v, run_.cache_output ? v.tokens : v.prompt(), now);
   }
-  if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
-  r.pinned = 0;
-  Evict();
 }
 
 RowResult Replica::Finish() {

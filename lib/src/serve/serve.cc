@@ -61,19 +61,21 @@ class Simulation {
     uint64_t steps = 0;
     while (Enqueue()) {
       replica_->Admit(t_);
-      Observe();
       if (!replica_->has_running()) {
         if (!replica_->idle()) throw std::logic_error("serve: a queue with nothing running");
+        replica_->Settle();
+        Observe();
         const auto next = arrivals_->NextTime();
         if (!next) break;
         t_ = std::max(t_, *next);
         continue;
       }
       if ((++steps & 1023) == 0) ThrowIfStopped();
-      const PoolSample before = replica_->Sample(t_);
-      const double end = replica_->Step(t_, &done);
-      ArriveDuring(before, end);
-      busy_ += end - t_;
+      const double end = replica_->Begin(t_);
+      Observe();
+      const PoolSample during = replica_->Sample(t_);
+      replica_->End(&done);
+      ArriveDuring(during, end);
       t_ = end;
       Finish(&done);
       Observe();
@@ -81,7 +83,6 @@ class Simulation {
     return Figures();
   }
 
- private:
   // Moves due arrivals into the queue; false when nothing is left to serve. At infinite speed a
   // request completes at its arrival, before the next arrival is seen (as in `kvsim run`).
   bool Enqueue() {
@@ -123,7 +124,10 @@ class Simulation {
     done->clear();
   }
 
+  // Records the pool and the queue, when the pool is settled (within an instant it may hold
+  // cache that admitted requests have claimed and eviction has not yet chosen).
   void Observe() {
+    if (!replica_->settled()) return;
     const PoolSample s = replica_->Sample(t_);
     peak_pinned_ = std::max(peak_pinned_, s.pinned_tokens);
     peak_cached_ = std::max(peak_cached_, s.cached_tokens);
@@ -155,7 +159,7 @@ class Simulation {
   const ServeOptions& serve_;
   size_t slot_;
   bool instant_;
-  double t_ = 0, busy_ = 0;
+  double t_ = 0;
   uint64_t peak_pinned_ = 0, peak_cached_ = 0;
   Completions completions_;
 };
