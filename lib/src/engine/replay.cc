@@ -9,19 +9,10 @@
 #include "kvsim/error.h"
 #include "kvsim/index.h"
 #include "kvsim/sweep.h"
+#include "engine/row_tally.h"
 
 namespace kvsim {
 namespace {
-
-using u128 = unsigned __int128;
-
-void Count(std::vector<ClassStats>* v, size_t i, uint64_t prompt, uint64_t hit) {
-  if (v->size() <= i) v->resize(i + 1);
-  ClassStats& c = (*v)[i];
-  ++c.requests;
-  c.prompt_tokens += prompt;
-  c.hit_tokens += hit;
-}
 
 class Row {
  public:
@@ -30,7 +21,7 @@ class Row {
       : ledger_(budget, cost),
         index_(MakeIndex(strategy.index, strategy.index_options, &ledger_, context)),
         options_(options),
-        by_session_(by_session) {
+        tally_(&result_, by_session, options.record_hits) {
     result_.strategy = strategy;
     result_.budget_spec = spec;
     result_.budget = budget;
@@ -45,19 +36,8 @@ class Row {
     }
     assert(!ledger_.OverBudget());
     // Memory is sampled after the evict step (docs/contract.md, "The replay").
-    const uint64_t tokens = ledger_.tokens(), bytes = ledger_.bytes();
-    result_.peak_tokens = std::max(result_.peak_tokens, tokens);
-    result_.peak_bytes = std::max(result_.peak_bytes, bytes);
-    sum_tokens_ += tokens;
-    sum_bytes_ += bytes;
-    RowResult& s = result_;
-    s.hit_tokens += hit;
-    s.prompt_tokens += r.prompt_len;
-    ++s.requests;
-    s.hit_requests += hit > 0;
-    Count(&s.by_turn, r.turn - 1, r.prompt_len, hit);
-    if (by_session_) Count(&s.by_session, r.session, r.prompt_len, hit);
-    if (options_.record_hits) s.hits.push_back(hit);
+    tally_.Sample(ledger_);
+    tally_.Count(r.turn, r.session, r.prompt_len, hit);
     return hit;
   }
 
@@ -67,17 +47,7 @@ class Row {
   bool unbounded() const { return !result_.budget.tokens && !result_.budget.bytes; }
 
   RowResult Finish() {
-    RowResult& s = result_;
-    s.evictions = ledger_.evictions();
-    if (s.requests > 0) {
-      s.mean_bytes = static_cast<double>(sum_bytes_) / static_cast<double>(s.requests);
-      s.mean_tokens = static_cast<double>(sum_tokens_) / static_cast<double>(s.requests);
-    }
-    const double fp16 = static_cast<double>(options_.model.fp16_bytes_per_token());
-    s.compression_ratio = sum_bytes_ > 0 ? static_cast<double>(sum_tokens_) * fp16 /
-                                               static_cast<double>(sum_bytes_)
-                                         : fp16 / static_cast<double>(s.cost.hot_bytes);
-    s.bits_per_channel = 16.0 / s.compression_ratio;
+    tally_.Finish(ledger_, options_.model.fp16_bytes_per_token());
     return std::move(result_);
   }
 
@@ -85,9 +55,8 @@ class Row {
   Ledger ledger_;
   std::unique_ptr<Index> index_;
   const RunOptions& options_;
-  bool by_session_;
   RowResult result_;
-  u128 sum_tokens_ = 0, sum_bytes_ = 0;
+  RowTally tally_;
 };
 
 

@@ -5,17 +5,6 @@
 #include <stdexcept>
 
 namespace kvsim {
-namespace {
-
-void Count(std::vector<ClassStats>* v, size_t i, uint64_t prompt, uint64_t hit) {
-  if (v->size() <= i) v->resize(i + 1);
-  ClassStats& c = (*v)[i];
-  ++c.requests;
-  c.prompt_tokens += prompt;
-  c.hit_tokens += hit;
-}
-
-}  // namespace
 
 Replica::Replica(const Strategy& strategy, const Budget& budget, const TokenCost& cost,
                  const RunOptions& run, const ServeOptions& serve, const IndexContext& context)
@@ -25,7 +14,7 @@ Replica::Replica(const Strategy& strategy, const Budget& budget, const TokenCost
       serve_(serve),
       model_(serve.gpu, serve.tp, run.model, serve.prefill_tps, serve.decode_tps, serve.efficiency),
       whole_at_completion_(strategy.index == "lru-buckets"),
-      by_session_(!context.workload->info().session_names.empty()) {
+      tally_(&row_, !context.workload->info().session_names.empty(), run.record_hits) {
   row_.strategy = strategy;
   row_.budget = budget;
   row_.cost = cost;
@@ -110,32 +99,12 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
   r.counted = true;
   r.hit = hit;
   r.admitted = now;
-  RowResult& s = row_;
-  s.hit_tokens += hit;
-  s.prompt_tokens += r.prompt_len;
-  ++s.requests;
-  s.hit_requests += hit > 0;
-  Count(&s.by_turn, r.turn - 1, r.prompt_len, hit);
-  if (by_session_) Count(&s.by_session, r.session, r.prompt_len, hit);
-  if (run_.record_hits) s.hits.push_back(hit);
+  tally_.Count(r.turn, r.session, r.prompt_len, hit);
   return true;
 }
 
 // Takes a rejected request's first admission back out of the row.
-void Replica::Uncount(const LiveRequest& r) {
-  RowResult& s = row_;
-  s.hit_tokens -= r.hit;
-  s.prompt_tokens -= r.prompt_len;
-  --s.requests;
-  s.hit_requests -= r.hit > 0;
-  const auto take = [&](ClassStats& c) {
-    --c.requests;
-    c.prompt_tokens -= r.prompt_len;
-    c.hit_tokens -= r.hit;
-  };
-  take(s.by_turn[r.turn - 1]);
-  if (by_session_) take(s.by_session[r.session]);
-}
+void Replica::Uncount(const LiveRequest& r) { tally_.Uncount(r.turn, r.session, r.prompt_len, r.hit); }
 
 // Incremental admission: room for what each running request computes this step (its chunk, or
 // one token), in admission order. When it cannot be had, the most recently admitted request is
@@ -195,7 +164,7 @@ void Replica::Settle() {
   }
   if (ledger_.OverBudget()) throw std::logic_error("serve: pinned and reserved KV exceed the pool");
   settled_ = true;
-  SampleMemory();
+  tally_.Sample(ledger_);
 }
 
 }  // namespace kvsim

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/row_tally.h"
 #include "kvsim/index.h"
 #include "kvsim/serve.h"
 #include "live_request.h"
@@ -54,7 +55,6 @@ class Replica {
   void Release(LiveRequest& r);
   void Uncount(const LiveRequest& r);
   void Complete(LiveRequest& r);
-  void SampleMemory();
   Tick TickOf(const LiveRequest& r) { return index_->clairvoyant() ? r.position : tick_++; }
 
   Ledger ledger_;
@@ -63,7 +63,6 @@ class Replica {
   const ServeOptions& serve_;
   StepTimeModel model_;
   bool whole_at_completion_;  // lru-buckets: the sequence is inserted when it completes
-  bool by_session_;
   std::deque<LiveRequest> queue_;
   std::vector<LiveRequest> running_;  // in admission order
   Tick tick_ = 0;
@@ -72,8 +71,7 @@ class Replica {
   double step_end_ = 0;
   uint64_t rejected_ = 0, preempted_ = 0;
   RowResult row_;
-  unsigned __int128 sum_tokens_ = 0, sum_bytes_ = 0;
-  uint64_t samples_ = 0;
+  RowTally tally_;
 };
 
 }  // namespace kvsim

@@ -114,26 +114,8 @@ void Replica::Complete(LiveRequest& r) {
 }
 
 RowResult Replica::Finish() {
-  RowResult& s = row_;
-  s.evictions = ledger_.evictions();
-  if (samples_ > 0) {
-    s.mean_bytes = static_cast<double>(sum_bytes_) / static_cast<double>(samples_);
-    s.mean_tokens = static_cast<double>(sum_tokens_) / static_cast<double>(samples_);
-  }
-  const double fp16 = static_cast<double>(run_.model.fp16_bytes_per_token());
-  s.compression_ratio = sum_bytes_ > 0 ? static_cast<double>(sum_tokens_) * fp16 / static_cast<double>(sum_bytes_)
-                                       : fp16 / static_cast<double>(s.cost.hot_bytes);
-  s.bits_per_channel = 16.0 / s.compression_ratio;
+  tally_.Finish(ledger_, run_.model.fp16_bytes_per_token());
   return std::move(row_);
-}
-
-void Replica::SampleMemory() {
-  const uint64_t tokens = ledger_.tokens(), bytes = ledger_.bytes();
-  row_.peak_tokens = std::max(row_.peak_tokens, tokens);
-  row_.peak_bytes = std::max(row_.peak_bytes, bytes);
-  sum_tokens_ += tokens;
-  sum_bytes_ += bytes;
-  ++samples_;
 }
 
 PoolSample Replica::Sample(double now) const {
