@@ -22,6 +22,8 @@ struct ServeArgs {
   std::optional<int64_t> max_num_seqs, max_batched_tokens;
   std::optional<double> decode_tps;
   double speedup = 1;
+  int64_t replicas = 1;
+  std::vector<std::string> routers = {"round-robin"};
 };
 
 // A rate option: positive, or inf.
@@ -62,6 +64,11 @@ ServeOptions MakeServeOptions(const ServeArgs& a) {
     throw Error("--speedup must be a positive number (at most 1e9)");
   }
   s.speedup = a.speedup;
+  if (a.replicas < 1 || a.replicas > 4096) {
+    throw Error("--replicas must be in 1..4096, got " + std::to_string(a.replicas));
+  }
+  s.replicas = static_cast<uint32_t>(a.replicas);
+  s.routers = SplitCommas(a.routers);
   return s;
 }
 
@@ -183,6 +190,14 @@ void AddServeCommand(CLI::App& app) {
                   "h100/h200, else 2048)");
   cmd->add_option("--speedup", a->speedup,
                   "Divide trace arrival times and session starts by X (think times unchanged)")
+      ->capture_default_str();
+  cmd->add_option("--replicas", a->replicas,
+                  "Replicas, each with the whole budget, its own cache and its own queue")
+      ->capture_default_str();
+  cmd->add_option("--router", a->routers,
+                  "Routers, one row each: round-robin, least-load (fewest outstanding tokens), "
+                  "session (sticky by session), cache-aware (SGLang router 0.2.3), kv-aware "
+                  "(NVIDIA Dynamo 0.5.0 KV router)")
       ->capture_default_str();
   cmd->add_option("--timeline", a->timeline,
                   "Write the pool (pinned, cached, free) and the queue over time as CSV, a line at "

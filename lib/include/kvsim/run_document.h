@@ -64,8 +64,8 @@ struct DocumentRow {
   // Peak held over the budget: tokens over a token budget, bytes over a byte budget (nullopt
   // when unbounded).
   std::optional<double> ShareOfBudget() const;
-  // "strategy @ budget": how compare names a row.
-  std::string Key() const { return strategy + " @ " + budget_spec; }
+  // "strategy @ budget" ("... via router" under serve): how compare names a row.
+  std::string Key() const { return strategy + " @ " + budget_spec + (serve ? " via " + serve->router : ""); }
   bool operator==(const DocumentRow&) const = default;
 };
 

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "kvsim/gpu.h"
@@ -54,6 +55,8 @@ struct ServeOptions {
   double prefill_tps = 0;  // > 0: prefilling n tokens takes exactly n / prefill_tps (inf: 0)
   double decode_tps = 0;   // > 0: a step with decodes takes exactly 1 / decode_tps more
   double speedup = 1;      // divides trace arrival times and session starts
+  uint32_t replicas = 1;   // each with the whole budget, its own index and queue
+  std::vector<std::string> routers = {"round-robin"};  // one row each (router.h names)
   GpuProfile gpu;
   uint32_t tp = 1;
   Efficiency efficiency;

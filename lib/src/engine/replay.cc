@@ -47,7 +47,7 @@ class Row {
   bool unbounded() const { return !result_.budget.tokens && !result_.budget.bytes; }
 
   RowResult Finish() {
-    tally_.Finish(ledger_, options_.model.fp16_bytes_per_token());
+    tally_.Finish(ledger_.evictions(), options_.model.fp16_bytes_per_token());
     return std::move(result_);
   }
 

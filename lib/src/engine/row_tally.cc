@@ -56,9 +56,9 @@ void RowTally::Sample(const Ledger& ledger) {
   ++samples_;
 }
 
-void RowTally::Finish(const Ledger& ledger, uint64_t fp16_bytes_per_token) {
+void RowTally::Finish(uint64_t evictions, uint64_t fp16_bytes_per_token) {
   RowResult& s = *row_;
-  s.evictions = ledger.evictions();
+  s.evictions = evictions;
   if (samples_ > 0) {
     s.mean_bytes = static_cast<double>(sum_bytes_) / static_cast<double>(samples_);
     s.mean_tokens = static_cast<double>(sum_tokens_) / static_cast<double>(samples_);

@@ -23,8 +23,8 @@ class RowTally {
   void Uncount(uint32_t turn, uint32_t session, uint64_t prompt, uint64_t hit);
   // The pool, sampled when it is within budget.
   void Sample(const Ledger& ledger);
-  // Evictions, memory means and compression, from the samples so far.
-  void Finish(const Ledger& ledger, uint64_t fp16_bytes_per_token);
+  // Evictions (over every pool the row had), memory means and compression, from the samples.
+  void Finish(uint64_t evictions, uint64_t fp16_bytes_per_token);
 
  private:
   RowResult* row_;

@@ -7,18 +7,15 @@
 namespace kvsim {
 
 Replica::Replica(const Strategy& strategy, const Budget& budget, const TokenCost& cost,
-                 const RunOptions& run, const ServeOptions& serve, const IndexContext& context)
+                 const RunOptions& run, const ServeOptions& serve, const IndexContext& context,
+                 RowTally* tally)
     : ledger_(budget, cost),
       index_(MakeIndex(strategy.index, strategy.index_options, &ledger_, context)),
       run_(run),
       serve_(serve),
       model_(serve.gpu, serve.tp, run.model, serve.prefill_tps, serve.decode_tps, serve.efficiency),
       whole_at_completion_(strategy.index == "lru-buckets"),
-      tally_(&row_, !context.workload->info().session_names.empty(), run.record_hits) {
-  row_.strategy = strategy;
-  row_.budget = budget;
-  row_.cost = cost;
-}
+      tally_(tally) {}
 
 // Whether `tokens` more tokens fit once every unpinned token is evicted (reservations priced at
 // the codec's hot bytes, the dearest, so a fit is never promised that eviction cannot keep).
@@ -49,14 +46,15 @@ void Replica::Admit(double now) {
   }
   while (!queue_.empty() && running_.size() < serve_.max_num_seqs) {
     if (Rejects(queue_.front())) {
-      ++rejected_;
+      Reject(queue_.front());
       queue_.pop_front();
       continue;
     }
     if (!TryAdmit(queue_.front(), now)) {
       if (!running_.empty()) return;  // FCFS: the head waits, and so do the rest
-      ++rejected_;  // nothing runs, so nothing is pinned: it can never fit
+      // Nothing runs, so nothing is pinned: it can never fit.
       if (queue_.front().counted) Uncount(queue_.front());  // admitted once, then preempted
+      Reject(queue_.front());
       queue_.pop_front();
       continue;
     }
@@ -89,7 +87,9 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
     if (pin > 0) index_->Unpin(v.tokens, pin);
     return false;
   }
+  Discount(r);
   r.computed = computed;
+  Count(r);
   r.pinned = pin;
   if (whole) {
     r.reserved = need;
@@ -99,12 +99,12 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
   r.counted = true;
   r.hit = hit;
   r.admitted = now;
-  tally_.Count(r.turn, r.session, r.prompt_len, hit);
+  tally_->Count(r.turn, r.session, r.prompt_len, hit);
   return true;
 }
 
 // Takes a rejected request's first admission back out of the row.
-void Replica::Uncount(const LiveRequest& r) { tally_.Uncount(r.turn, r.session, r.prompt_len, r.hit); }
+void Replica::Uncount(const LiveRequest& r) { tally_->Uncount(r.turn, r.session, r.prompt_len, r.hit); }
 
 // Incremental admission: room for what each running request computes this step (its chunk, or
 // one token), in admission order. When it cannot be had, the most recently admitted request is
@@ -122,7 +122,7 @@ void Replica::AllocateStep() {
       if (running_.size() == 1) {  // alone and still short of room: it can never finish
         Release(running_.back());
         Uncount(running_.back());
-        ++rejected_;
+        Reject(running_.back());
         running_.pop_back();
         return;
       }
@@ -139,8 +139,10 @@ void Replica::AllocateStep() {
 // blocks do) and puts it back at the head of the queue, to recompute its prompt and output so far.
 void Replica::Preempt(LiveRequest& r) {
   Release(r);
+  Discount(r);
   r.computed = 0;
   r.target = r.prompt_len + r.decoded;
+  Count(r);
   ++preempted_;
   queue_.push_front(std::move(r));
 }
@@ -164,7 +166,18 @@ void Replica::Settle() {
   }
   if (ledger_.OverBudget()) throw std::logic_error("serve: pinned and reserved KV exceed the pool");
   settled_ = true;
-  tally_.Sample(ledger_);
+  tally_->Sample(ledger_);
+}
+
+uint64_t Replica::active_tokens() const {
+  uint64_t n = 0;
+  for (const LiveRequest& r : running_) n += std::min(r.computed, r.target) + r.decoded;
+  return n;
+}
+
+uint64_t Replica::CachedPrefix(const LiveRequest& r) const {
+  const Request v = r.View();
+  return index_->HeldPrefix(v, v.prompt(), index_->clairvoyant() ? r.position : tick_);
 }
 
 }  // namespace kvsim

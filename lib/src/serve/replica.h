@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/row_tally.h"
@@ -15,10 +16,15 @@ namespace kvsim {
 
 class Replica {
  public:
+  // `tally` adds up the row's counts and memory samples (shared by a fleet's replicas).
   Replica(const Strategy& strategy, const Budget& budget, const TokenCost& cost,
-          const RunOptions& run, const ServeOptions& serve, const IndexContext& context);
+          const RunOptions& run, const ServeOptions& serve, const IndexContext& context,
+          RowTally* tally);
 
-  void Enqueue(LiveRequest request) { queue_.push_back(std::move(request)); }
+  void Enqueue(LiveRequest request) {
+    Count(request);
+    queue_.push_back(std::move(request));
+  }
   // Admits from the head of the queue while it can (reserve admission); a request larger than
   // the whole pool is rejected.
   void Admit(double now);
@@ -38,11 +44,21 @@ class Replica {
   PoolSample Sample(double now) const;
   uint64_t rejected() const { return rejected_; }
   uint64_t preempted() const { return preempted_; }
-  // The row's replay figures so far (hits, memory samples, by turn and session).
-  RowResult& row() { return row_; }
-  // The row with its memory means and compression; the replica is done.
-  RowResult Finish();
   const Ledger& ledger() const { return ledger_; }
+
+  // For routers. Prompt and output tokens queued and running requests have still to process.
+  uint64_t outstanding_tokens() const { return outstanding_; }
+  // The prompt tokens of those (what is still to prefill).
+  uint64_t outstanding_prompt_tokens() const { return outstanding_prompt_; }
+  // The positions of the requests rejected since the last call.
+  std::vector<uint64_t> TakeRejected() { return std::exchange(rejected_positions_, {}); }
+  // Tokens of KV that running requests have computed (prompt and output so far).
+  uint64_t active_tokens() const;
+  // How much of `r`'s prompt the pool holds now (the prefix a request could share). Touches
+  // nothing.
+  uint64_t CachedPrefix(const LiveRequest& r) const;
+  // Seconds spent in steps.
+  double busy_seconds() const { return busy_; }
 
  private:
   bool Rejects(const LiveRequest& r) const;
@@ -56,6 +72,22 @@ class Replica {
   void Uncount(const LiveRequest& r);
   void Complete(LiveRequest& r);
   Tick TickOf(const LiveRequest& r) { return index_->clairvoyant() ? r.position : tick_++; }
+  // A request's part of the outstanding tokens: added when it comes or changes, taken away
+  // before it changes or when it leaves.
+  static uint64_t PromptLeft(const LiveRequest& r) { return r.target - std::min(r.target, r.computed); }
+  void Count(const LiveRequest& r) {
+    outstanding_prompt_ += PromptLeft(r);
+    outstanding_ += PromptLeft(r) + r.output_len() - r.decoded;
+  }
+  void Discount(const LiveRequest& r) {
+    outstanding_prompt_ -= PromptLeft(r);
+    outstanding_ -= PromptLeft(r) + r.output_len() - r.decoded;
+  }
+  void Reject(const LiveRequest& r) {
+    ++rejected_;
+    Discount(r);
+    rejected_positions_.push_back(r.position);
+  }
 
   Ledger ledger_;
   std::unique_ptr<Index> index_;
@@ -70,8 +102,10 @@ class Replica {
   std::vector<std::pair<size_t, uint64_t>> chunks_;  // the step Begin planned
   double step_end_ = 0;
   uint64_t rejected_ = 0, preempted_ = 0;
-  RowResult row_;
-  RowTally tally_;
+  uint64_t outstanding_ = 0, outstanding_prompt_ = 0;  // over the queue and the running
+  std::vector<uint64_t> rejected_positions_;
+  double busy_ = 0;
+  RowTally* tally_;
 };
 
 }  // namespace kvsim

@@ -37,6 +37,7 @@ double Replica::Begin(double now) {
   chunks_.clear();
   const StepWork work = Plan(&chunks_);
   step_end_ = now + model_.Seconds(work);
+  busy_ += step_end_ - now;
   if (step_end_ > now) Settle();  // the instant closes: the step's KV needs its blocks
   return step_end_;
 }
@@ -48,18 +49,22 @@ void Replica::End(std::vector<LiveRequest>* done) {
   for (const auto& [i, c] : chunks_) {
     LiveRequest& r = running_[i];
     chunked[i] = true;
+    Discount(r);
     r.computed += c;
-    if (!r.prefilled()) continue;
-    // The step that finishes the prefill produces the next token (the first, unless a
-    // preempted request recomputed its output so far).
-    r.prompt_pending = !whole_at_completion_;
-    if (r.decoded == 0) r.first_token = end;
-    r.decoded = std::min<uint64_t>(r.decoded + 1, r.output_len());
+    if (r.prefilled()) {
+      // The step that finishes the prefill produces the next token (the first, unless a
+      // preempted request recomputed its output so far).
+      r.prompt_pending = !whole_at_completion_;
+      if (r.decoded == 0) r.first_token = end;
+      r.decoded = std::min<uint64_t>(r.decoded + 1, r.output_len());
+    }
+    Count(r);
   }
   for (size_t i = 0; i < running_.size(); ++i) {
     LiveRequest& r = running_[i];
     if (chunked[i] || !r.prefilled()) continue;
     if (r.decoded == 0) r.first_token = end;
+    --outstanding_;
     ++r.decoded;
   }
   size_t kept = 0;
@@ -111,11 +116,6 @@ void Replica::Complete(LiveRequest& r) {
     index_->Match(v, now);
     index_->Insert(v, run_.cache_output ? v.tokens : v.prompt(), now);
   }
-}
-
-RowResult Replica::Finish() {
-  tally_.Finish(ledger_, run_.model.fp16_bytes_per_token());
-  return std::move(row_);
 }
 
 PoolSample Replica::Sample(double now) const {

@@ -6,10 +6,11 @@
 #include <limits>
 #include <stdexcept>
 
-#include "arrivals.h"
 #include "kvsim/cancel.h"
 #include "kvsim/error.h"
 #include "replica.h"
+#include "router.h"
+#include "simulation.h"
 
 namespace kvsim {
 
@@ -33,137 +34,6 @@ Latency Latency::Of(std::vector<double> v) {
 
 namespace {
 
-// What completed requests add up to.
-struct Completions {
-  std::vector<double> ttft, wait, tpot, e2e;
-  uint64_t output_tokens = 0;
-  double first_arrival = std::numeric_limits<double>::infinity(), last_completion = 0;
-
-  void Add(const LiveRequest& r, double done) {
-    ttft.push_back(r.first_token - r.arrival);
-    wait.push_back(r.admitted - r.arrival);
-    e2e.push_back(done - r.arrival);
-    if (r.output_len() > 1) tpot.push_back((done - r.first_token) / static_cast<double>(r.output_len() - 1));
-    output_tokens += r.output_len();
-    first_arrival = std::min(first_arrival, r.arrival);
-    last_completion = std::max(last_completion, done);
-  }
-};
-
-class Simulation {
- public:
-  Simulation(const Workload& w, Replica* replica, const ServeOptions& serve, size_t slot)
-      : arrivals_(Arrivals::Of(w, serve.speedup)), replica_(replica), serve_(serve), slot_(slot),
-        instant_(std::isinf(serve.prefill_tps) && std::isinf(serve.decode_tps)) {}
-
-  ServeFigures Run() {
-    std::vector<LiveRequest> done;
-    uint64_t steps = 0;
-    while (Enqueue()) {
-      replica_->Admit(t_);
-      if (!replica_->has_running()) {
-        if (!replica_->idle()) throw std::logic_error("serve: a queue with nothing running");
-        replica_->Settle();
-        Observe();
-        const auto next = arrivals_->NextTime();
-        if (!next) break;
-        t_ = std::max(t_, *next);
-        continue;
-      }
-      if ((++steps & 1023) == 0) ThrowIfStopped();
-      const double end = replica_->Begin(t_);
-      Observe();
-      const PoolSample during = replica_->Sample(t_);
-      replica_->End(&done);
-      ArriveDuring(during, end);
-      t_ = end;
-      Finish(&done);
-      Observe();
-    }
-    return Figures();
-  }
-
-  // Moves due arrivals into the queue; false when nothing is left to serve. At infinite speed a
-  // request completes at its arrival, before the next arrival is seen (as in `kvsim run`).
-  bool Enqueue() {
-    if (instant_) {
-      if (!replica_->idle()) return true;
-      const auto next = arrivals_->NextTime();
-      if (!next) return false;
-      t_ = std::max(t_, *next);
-      replica_->Enqueue(arrivals_->Pop());
-      return true;
-    }
-    for (auto next = arrivals_->NextTime(); next && *next <= t_; next = arrivals_->NextTime()) {
-      replica_->Enqueue(arrivals_->Pop());
-    }
-    return !replica_->idle() || arrivals_->NextTime().has_value();
-  }
-
-  // Requests arriving while a step runs join the queue at their arrival time (seen by the
-  // replica when the step ends); the timeline counts them from then.
-  void ArriveDuring(PoolSample sample, double end) {
-    if (instant_) return;
-    for (auto next = arrivals_->NextTime(); next && *next <= end; next = arrivals_->NextTime()) {
-      replica_->Enqueue(arrivals_->Pop());
-      sample.time = *next;
-      ++sample.queued;
-      if (serve_.on_event) serve_.on_event(slot_, sample);
-    }
-  }
-
-  void Finish(std::vector<LiveRequest>* done) {
-    for (LiveRequest& r : *done) {
-      completions_.Add(r, t_);
-      if (serve_.on_complete) {
-        serve_.on_complete(slot_, {r.position, r.arrival, r.admitted, r.first_token, t_, r.prompt_len,
-                                   r.hit, r.output_len()});
-      }
-      arrivals_->Completed(r, t_);
-    }
-    done->clear();
-  }
-
-  // Records the pool and the queue, when the pool is settled (within an instant it may hold
-  // cache that admitted requests have claimed and eviction has not yet chosen).
-  void Observe() {
-    if (!replica_->settled()) return;
-    const PoolSample s = replica_->Sample(t_);
-    peak_pinned_ = std::max(peak_pinned_, s.pinned_tokens);
-    peak_cached_ = std::max(peak_cached_, s.cached_tokens);
-    if (serve_.on_event) serve_.on_event(slot_, s);
-  }
-
-  ServeFigures Figures() const {
-    const Completions& c = completions_;
-    ServeFigures f;
-    f.ttft = Latency::Of(c.ttft);
-    f.queue_wait = Latency::Of(c.wait);
-    f.tpot = Latency::Of(c.tpot);
-    f.e2e = Latency::Of(c.e2e);
-    f.duration_s = c.e2e.empty() ? 0 : c.last_completion - c.first_arrival;
-    if (f.duration_s > 0) {
-      f.requests_per_s = static_cast<double>(c.e2e.size()) / f.duration_s;
-      f.output_tokens_per_s = static_cast<double>(c.output_tokens) / f.duration_s;
-    }
-    f.rejected_requests = replica_->rejected();
-    f.preempted_requests = replica_->preempted();
-    f.peak_pinned_tokens = peak_pinned_;
-    f.peak_cached_tokens = peak_cached_;
-    f.requests_per_replica = {c.e2e.size()};
-    return f;
-  }
-
-  std::unique_ptr<Arrivals> arrivals_;
-  Replica* replica_;
-  const ServeOptions& serve_;
-  size_t slot_;
-  bool instant_;
-  double t_ = 0;
-  uint64_t peak_pinned_ = 0, peak_cached_ = 0;
-  Completions completions_;
-};
-
 void CheckServeOptions(const ServeOptions& s, const ModelProfile& m) {
   if (s.max_num_seqs < 1) throw Error("--max-num-seqs must be at least 1");
   if (s.max_batched_tokens < 1) throw Error("--max-batched-tokens must be at least 1");
@@ -174,6 +44,64 @@ void CheckServeOptions(const ServeOptions& s, const ModelProfile& m) {
                 "model; give --prefill-tps and --decode-tps");
   }
   if (!exact && s.gpu.bf16_flops <= 0) throw Error("--gpu: no GPU profile given");
+  if (s.replicas < 1) throw Error("--replicas must be at least 1");
+  if (s.routers.empty()) throw Error("--router: no router given");
+}
+
+// The budgets of one pool as large as `replicas` pools of each budget: what routing is
+// measured against.
+std::vector<BudgetSpec> PooledBudgets(const std::vector<BudgetSpec>& budgets, uint64_t replicas) {
+  std::vector<BudgetSpec> pooled = budgets;
+  for (BudgetSpec& b : pooled) {
+    b.value *= replicas;
+    b.num *= replicas;
+    if (replicas > 1) b.text = std::to_string(replicas) + " x " + b.text;
+  }
+  return pooled;
+}
+
+// The KV block kv-aware counts in: the index's block when it has one, else vLLM's default 16.
+uint64_t RouterBlockSize(const Strategy& strategy) {
+  for (const OptionValue& v : strategy.index_options.values()) {
+    if (v.name == "block_size") return static_cast<uint64_t>(v.int_value);
+  }
+  return 16;
+}
+
+// Counts completed requests over every row for the progress line.
+std::function<void()> ProgressOf(const RunOptions& run, uint64_t total) {
+  if (!run.progress) return nullptr;
+  return [&run, total, done = uint64_t{0}]() mutable {
+    if ((++done & 1023) == 0 || done == total) run.progress(done, total);
+  };
+}
+
+// One row: a fleet of replicas of one strategy and budget behind one router.
+RowResult ServeRow(const Workload& workload, const Strategy& strategy, const Budget& budget,
+                   const TokenCost& cost, const std::string& router, size_t slot, const RunOptions& run,
+                   const ServeOptions& serve, const std::function<void()>& progress) {
+  RowResult row;
+  row.strategy = strategy;
+  row.budget = budget;
+  row.cost = cost;
+  const bool sessions = !workload.info().session_names.empty();
+  RowTally tally(&row, sessions, run.record_hits);
+  std::vector<std::unique_ptr<Replica>> fleet;
+  std::vector<Replica*> replicas;
+  for (uint32_t i = 0; i < serve.replicas; ++i) {
+    fleet.push_back(std::make_unique<Replica>(strategy, budget, cost, run, serve,
+                                              IndexContext{&workload, run.cache_output}, &tally));
+    replicas.push_back(fleet.back().get());
+  }
+  const auto route = MakeRouter(router, serve.replicas, sessions, RouterBlockSize(strategy));
+  ServeFigures figures = Simulation(workload, replicas, route.get(), serve, slot, progress).Run();
+  figures.router = router;
+  figures.gpu = serve.prefill_tps > 0 && serve.decode_tps > 0 ? "exact" : serve.gpu.name;
+  uint64_t evictions = 0;
+  for (const Replica* r : replicas) evictions += r->ledger().evictions();
+  tally.Finish(evictions, run.model.fp16_bytes_per_token());
+  row.serve = std::move(figures);
+  return row;
 }
 
 }  // namespace
@@ -182,28 +110,35 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
                 const std::vector<BudgetSpec>& budgets, const RunOptions& run,
                 const ServeOptions& serve) {
   CheckServeOptions(serve, run.model);
-  // The same points replayed without time: the hit rate an idle cache of this budget gets.
-  RunResult pooled = Replay(workload, strategies, budgets, run);
+  for (const std::string& router : serve.routers) MakeRouter(router, serve.replicas, false, 16);
+  // The same points replayed without time, one pool of replicas x budget each: the hit rate a
+  // pooled idle cache gets.
+  RunOptions idle = run;
+  idle.progress = nullptr;
+  idle.record_hits = false;
+  const RunResult pooled = Replay(workload, strategies, PooledBudgets(budgets, serve.replicas), idle);
   CodecSet own(run.model.head_dim, run.seed);
   CodecSet& codecs = run.codecs != nullptr ? *run.codecs : own;
+  const uint64_t fp16 = run.model.fp16_bytes_per_token();
+  const size_t rows = strategies.size() * budgets.size() * serve.routers.size();
+  const auto progress = ProgressOf(run, workload.info().requests * rows);
   RunResult out;
   out.working_set_tokens = pooled.working_set_tokens;
-  const uint64_t fp16 = run.model.fp16_bytes_per_token();
   for (size_t s = 0; s < strategies.size(); ++s) {
+    const TokenCost cost = codecs.Cost(strategies[s].codec, strategies[s].codec_options, run.model);
     for (size_t b = 0; b < budgets.size(); ++b) {
-      const size_t slot = s * budgets.size() + b;
-      const TokenCost cost = codecs.Cost(strategies[s].codec, strategies[s].codec_options, run.model);
       const Budget budget = ResolveBudget(budgets[b], pooled.working_set_tokens, fp16);
-      Replica replica(strategies[s], budget, cost, run, serve, IndexContext{&workload, run.cache_output});
-      ServeFigures figures = Simulation(workload, &replica, serve, slot).Run();
-      figures.gpu = serve.prefill_tps > 0 && serve.decode_tps > 0 ? "exact" : serve.gpu.name;
-      const RowResult& idle = pooled.rows[slot];
-      figures.pooled_token_hit_rate =
-          idle.prompt_tokens == 0 ? 0 : static_cast<double>(idle.hit_tokens) / static_cast<double>(idle.prompt_tokens);
-      out.rows.push_back(replica.Finish());
-      out.rows.back().budget_spec = budgets[b];
-      out.rows.back().point = slot;
-      out.rows.back().serve = std::move(figures);
+      const RowResult& idle_row = pooled.rows[s * budgets.size() + b];
+      for (const std::string& router : serve.routers) {
+        const size_t slot = out.rows.size();
+        out.rows.push_back(ServeRow(workload, strategies[s], budget, cost, router, slot, run, serve, progress));
+        RowResult& row = out.rows.back();
+        row.budget_spec = budgets[b];
+        row.point = slot;
+        row.serve->pooled_token_hit_rate =
+            idle_row.prompt_tokens == 0
+                ? 0 : static_cast<double>(idle_row.hit_tokens) / static_cast<double>(idle_row.prompt_tokens);
+      }
     }
   }
   return out;
