@@ -41,6 +41,7 @@ struct RequestTiming {
   uint64_t position = 0;  // in the workload's replay order
   double arrival = 0, admitted = 0, first_token = 0, completed = 0;
   uint64_t prompt_tokens = 0, hit_tokens = 0, output_tokens = 0;
+  size_t replica = 0;  // the replica that served it
 };
 
 enum class Admission {

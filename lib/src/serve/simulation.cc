@@ -109,7 +109,7 @@ void Simulation::Finish(size_t replica, std::vector<LiveRequest>* done) {
     completions_.Add(r, t_, replica);
     if (serve_.on_complete) {
       serve_.on_complete(slot_, {r.position, r.arrival, r.admitted, r.first_token, t_, r.prompt_len,
-                                 r.hit, r.output_len()});
+                                 r.hit, r.output_len(), replica});
     }
     arrivals_->Completed(r, t_);
     router_->Left(replica, r.position);
