@@ -65,7 +65,11 @@ struct DocumentRow {
   // when unbounded).
   std::optional<double> ShareOfBudget() const;
   // "strategy @ budget" ("... via router" under serve): how compare names a row.
-  std::string Key() const { return strategy + " @ " + budget_spec + (serve ? " via " + serve->router : ""); }
+  std::string Key() const {
+    if (!serve) return strategy + " @ " + budget_spec;
+    const std::string n = serve->replicas > 1 ? " x " + std::to_string(serve->replicas) : "";
+    return strategy + " @ " + budget_spec + " via " + serve->router + n;
+  }
   bool operator==(const DocumentRow&) const = default;
 };
 
@@ -102,6 +106,21 @@ struct ServeSettings {
   bool operator==(const ServeSettings&) const = default;
 };
 
+// `kvsim plan`: the SLO, and per strategy x budget x router (a grid point) the answer. The
+// document's rows are the probes, each a served row at its replica count.
+struct PlanChoice {
+  uint64_t point = 0;
+  std::string strategy, budget, router;
+  std::optional<uint64_t> replicas;  // none: not met within max_replicas
+  bool operator==(const PlanChoice&) const = default;
+};
+struct PlanFacts {
+  std::vector<std::pair<std::string, double>> slo;  // "ttft_p99" -> seconds
+  uint64_t max_replicas = 0;
+  std::vector<PlanChoice> answers;
+  bool operator==(const PlanFacts&) const = default;
+};
+
 struct RunDocument {
   std::string version, kernels;
   uint64_t seed = 0;
@@ -113,6 +132,7 @@ struct RunDocument {
   std::optional<WorkloadStats> workload_stats;
   std::optional<std::vector<std::string>> command;
   std::optional<ServeSettings> serve;  // kvsim serve
+  std::optional<PlanFacts> plan;       // kvsim plan
 
   // A row's budget in bytes, token budgets priced at fp16; nullopt when unbounded.
   std::optional<double> BudgetBytes(const DocumentRow& row) const;

@@ -58,6 +58,7 @@ struct ServeOptions {
   double speedup = 1;      // divides trace arrival times and session starts
   uint32_t replicas = 1;   // each with the whole budget, its own index and queue
   std::vector<std::string> routers = {"round-robin"};  // one row each (router.h names)
+  bool pooled = true;  // replay one cache of replicas x budget for pooled_token_hit_rate (else 0)
   GpuProfile gpu;
   uint32_t tp = 1;
   Efficiency efficiency;

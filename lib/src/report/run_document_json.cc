@@ -101,6 +101,20 @@ ojson RowJson(const DocumentRow& r) {
   return row;
 }
 
+ojson PlanJson(const PlanFacts& p) {
+  ojson slo = ojson::object();
+  for (const auto& [name, seconds] : p.slo) slo[name] = seconds;
+  ojson answers = ojson::array();
+  for (const PlanChoice& c : p.answers) {
+    answers.push_back({{"point", c.point},
+                       {"strategy", c.strategy},
+                       {"budget", c.budget},
+                       {"router", c.router},
+                       {"replicas", Nullable(c.replicas)}});
+  }
+  return {{"slo", slo}, {"max_replicas", p.max_replicas}, {"answers", answers}};
+}
+
 }  // namespace
 
 ojson ToJson(const RunDocument& d) {
@@ -133,6 +147,7 @@ ojson ToJson(const RunDocument& d) {
                     {"strategies", d.sweep->strategies},
                     {"budgets", d.sweep->budgets}};
   }
+  if (d.plan) doc["plan"] = PlanJson(*d.plan);
   if (d.workload_stats) doc["workload_stats"] = StatsToJson(*d.workload_stats);
   if (d.command) doc["command"] = *d.command;
   return doc;

@@ -314,6 +314,29 @@ ServeSettings ReadServeSettings(const Reader& r, const ojson& json) {
   return s;
 }
 
+PlanFacts ReadPlan(const Reader& r, const ojson& json) {
+  const ojson& p = r.Object(json, "plan", "");
+  PlanFacts f;
+  const ojson& slo = r.Object(p, "slo", "plan");
+  for (const auto& [name, v] : slo.items()) f.slo.emplace_back(name, r.Number(slo, name.c_str(), "plan.slo"));
+  f.max_replicas = r.Count(p, "max_replicas", "plan");
+  const ojson& answers = r.Array(p, "answers", "plan");
+  if (answers.size() > kMaxPoints) r.Fail("plan.answers", "expected at most 10^7 answers", ojson(answers.size()));
+  for (size_t i = 0; i < answers.size(); ++i) {
+    const std::string at = "plan.answers[" + std::to_string(i) + "]";
+    const ojson& a = answers[i];
+    if (!a.is_object()) r.Fail(at, "expected an object", a);
+    PlanChoice c;
+    c.point = r.Count(a, "point", at);
+    c.strategy = r.String(a, "strategy", at);
+    c.budget = r.String(a, "budget", at);
+    c.router = r.String(a, "router", at);
+    if (!a.contains("replicas") || !a["replicas"].is_null()) c.replicas = r.Count(a, "replicas", at);
+    f.answers.push_back(c);
+  }
+  return f;
+}
+
 void ReadHeader(const Reader& r, const ojson& json, RunDocument* d) {
   const ojson& kv = r.Object(json, "kvsim", "");
   d->version = r.String(kv, "version", "kvsim");
@@ -333,6 +356,7 @@ void ReadHeader(const Reader& r, const ojson& json, RunDocument* d) {
   if (json.contains("command")) d->command = r.Strings(json, "command", "");
   if (json.contains("workload_stats")) d->workload_stats = ReadStats(r, json);
   if (json.contains("serve")) d->serve = ReadServeSettings(r, json);
+  if (json.contains("plan")) d->plan = ReadPlan(r, json);
 }
 
 SweepFacts ReadSweep(const Reader& r, const ojson& json) {

@@ -116,7 +116,14 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
   RunOptions idle = run;
   idle.progress = nullptr;
   idle.record_hits = false;
-  const RunResult pooled = Replay(workload, strategies, PooledBudgets(budgets, serve.replicas), idle);
+  RunResult pooled;
+  if (serve.pooled) {
+    pooled = Replay(workload, strategies, PooledBudgets(budgets, serve.replicas), idle);
+  } else if (run.working_set_tokens) {
+    pooled.working_set_tokens = *run.working_set_tokens;
+  } else if (NeedsWorkingSet(budgets)) {
+    pooled.working_set_tokens = WorkingSetTokens(workload, run.cache_output);
+  }
   CodecSet own(run.model.head_dim, run.seed);
   CodecSet& codecs = run.codecs != nullptr ? *run.codecs : own;
   const uint64_t fp16 = run.model.fp16_bytes_per_token();
@@ -128,7 +135,7 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
     const TokenCost cost = codecs.Cost(strategies[s].codec, strategies[s].codec_options, run.model);
     for (size_t b = 0; b < budgets.size(); ++b) {
       const Budget budget = ResolveBudget(budgets[b], pooled.working_set_tokens, fp16);
-      const RowResult& idle_row = pooled.rows[s * budgets.size() + b];
+      const RowResult idle_row = serve.pooled ? pooled.rows[s * budgets.size() + b] : RowResult{};
       for (const std::string& router : serve.routers) {
         const size_t slot = out.rows.size();
         out.rows.push_back(ServeRow(workload, strategies[s], budget, cost, router, slot, run, serve, progress));

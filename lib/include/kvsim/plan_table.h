@@ -1,0 +1,17 @@
+// The human table of `kvsim plan`: per strategy, budget and router, the replicas (and GPUs) that
+// meet the SLO, with the targets' values at that count and at one fewer.
+#pragma once
+
+#include <iosfwd>
+
+#include "kvsim/run_document.h"
+
+namespace kvsim {
+
+// REQUIRES: doc.plan and doc.serve.
+void PrintPlanTable(std::ostream& out, const RunDocument& doc);
+
+// The served row of `answer`'s point at `replicas`, if it was served.
+const DocumentRow* FindPlanProbe(const RunDocument& doc, const PlanChoice& answer, uint64_t replicas);
+
+}  // namespace kvsim
