@@ -10,6 +10,7 @@
 #include "kvsim/run_document_json.h"
 #include "kvsim/serve.h"
 #include "kvsim/serve_table.h"
+#include "kvsim/serve_timeline.h"
 #include "run_args.h"
 
 namespace kvsim::cli {
@@ -85,64 +86,13 @@ ServeSettings SettingsOf(const ServeOptions& s) {
   return o;
 }
 
-// `--timeline`: the pool and the queue over time, one CSV block per row, a line at most every
-// 10 ms of simulated time (and the last one).
-class Timeline {
- public:
-  static constexpr double kStep = 0.01;
-  void Add(size_t row, const PoolSample& p) {
-    if (rows_.size() <= row) rows_.resize(row + 1);
-    Row& r = rows_[row];
-    if (r.kept && p.time < r.last_time + kStep) {
-      r.pending = p;
-      return;
-    }
-    Write(r, p);
-  }
-  std::string Csv(const RunResult& run) {
-    std::string out =
-        "point,strategy,budget,time_s,pinned_tokens,cached_tokens,free_tokens,held_bytes,free_bytes,queued,running\n";
-    for (size_t i = 0; i < rows_.size() && i < run.rows.size(); ++i) {
-      if (rows_[i].pending) Write(rows_[i], *rows_[i].pending);
-      const std::string head = std::to_string(i) + ",\"" + run.rows[i].strategy.text + "\",\"" +
-                               run.rows[i].budget_spec.text + "\",";
-      for (const std::string& line : rows_[i].lines) out += head + line;
-    }
-    return out;
-  }
-
- private:
-  struct Row {
-    bool kept = false;
-    double last_time = 0;
-    std::optional<PoolSample> pending;
-    std::vector<std::string> lines;
-  };
-  static void Write(Row& r, const PoolSample& p) {
-    char buf[256];
-    const auto fill = [](uint64_t pool, uint64_t used) {
-      return pool == 0 ? std::string() : std::to_string(pool > used ? pool - used : 0);
-    };
-    std::snprintf(buf, sizeof buf, "%.6f,%llu,%llu,%s,%llu,%s,%llu,%llu\n", p.time,
-                  static_cast<unsigned long long>(p.pinned_tokens), static_cast<unsigned long long>(p.cached_tokens),
-                  fill(p.pool_tokens, p.pinned_tokens + p.cached_tokens).c_str(),
-                  static_cast<unsigned long long>(p.held_bytes), fill(p.pool_bytes, p.held_bytes).c_str(),
-                  static_cast<unsigned long long>(p.queued), static_cast<unsigned long long>(p.running));
-    r.lines.push_back(buf);
-    r.kept = true;
-    r.last_time = p.time;
-    r.pending.reset();
-  }
-  std::vector<Row> rows_;
-};
-
 void DoServe(ServeArgs a) {
   OutputFiles files(RunInputs(a.run));
   files.Declare("--json", a.run.json);
   files.Declare("--timeline", a.timeline);
   CheckQuiet(a.run.quiet, !a.run.json.empty() || !a.timeline.empty());
   ServeOptions serve = MakeServeOptions(a);
-  Timeline timeline;
+  ServeTimeline timeline;
   if (!a.timeline.empty()) serve.on_event = [&timeline](size_t row, const PoolSample& p) { timeline.Add(row, p); };
   // An infinite prefill rate is exact time, not GPU-seconds: those use the model's rate.
   if (a.run.prefill_tps && std::isinf(*a.run.prefill_tps)) a.run.prefill_tps.reset();
@@ -159,7 +109,7 @@ void DoServe(ServeArgs a) {
                                     RunContext{ActiveKernels().name, CommandLine()});
   doc.serve = SettingsOf(serve);
   if (!a.run.json.empty()) files.Set(a.run.json, ToJson(doc).dump(2) + "\n");
-  if (!a.timeline.empty()) files.Set(a.timeline, timeline.Csv(run));
+  if (!a.timeline.empty()) files.Set(a.timeline, TimelineCsv(timeline, doc));
   if (!a.run.quiet) {
     std::ostringstream table;
     PrintServeTable(table, doc, a.run.verbose);
