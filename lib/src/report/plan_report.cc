@@ -8,6 +8,7 @@
 
 #include "kvsim/error.h"
 #include "plan_summary.h"
+#include "report_tables.h"
 #include "svg_chart.h"
 
 namespace kvsim {
@@ -170,34 +171,6 @@ std::vector<ReportChart> ReportCharts(const RunDocument& doc, const ReportOption
 }
 
 namespace {
-
-std::string HtmlTable(const std::vector<std::vector<std::string>>& cells, size_t text_columns) {
-  std::string h = "<table>\n";
-  for (size_t r = 0; r < cells.size(); ++r) {
-    h += "<tr>";
-    for (size_t c = 0; c < cells[r].size(); ++c) {
-      h += r == 0 ? "<th>" + XmlEscape(cells[r][c]) + "</th>"
-                  : (c < text_columns ? "<td>" : "<td class=\"n\">") + XmlEscape(cells[r][c]) + "</td>";
-    }
-    h += "</tr>\n";
-  }
-  return h + "</table>\n";
-}
-
-std::string MarkdownTable(const std::vector<std::vector<std::string>>& cells, size_t text_columns) {
-  std::string m;
-  for (size_t r = 0; r < cells.size(); ++r) {
-    m += "|";
-    for (const auto& c : cells[r]) m += " " + c + " |";
-    m += "\n";
-    if (r == 0) {
-      m += "|";
-      for (size_t c = 0; c < cells[r].size(); ++c) m += c < text_columns ? "---|" : "---:|";
-      m += "\n";
-    }
-  }
-  return m;
-}
 
 const char kSummaryNote[] =
     "The smallest swept budget that reaches each token hit rate, per strategy: the budget as "
