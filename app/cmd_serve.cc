@@ -7,9 +7,11 @@
 #include "kvsim/error.h"
 #include "kvsim/kernels.h"
 #include "kvsim/output_files.h"
+#include "kvsim/plan_report.h"
 #include "kvsim/run_document_json.h"
 #include "kvsim/serve.h"
 #include "kvsim/serve_table.h"
+#include "kvsim/serve_timeline.h"
 #include "run_args.h"
 
 namespace kvsim::cli {
@@ -17,7 +19,7 @@ namespace {
 
 struct ServeArgs {
   RunArgs run;
-  std::string gpu = "h100", admission = "reserve", timeline;
+  std::string gpu = "h100", admission = "reserve", timeline, report;
   int64_t tp = 1;
   std::optional<int64_t> max_num_seqs, max_batched_tokens;
   std::optional<double> decode_tps;
@@ -85,65 +87,30 @@ ServeSettings SettingsOf(const ServeOptions& s) {
   return o;
 }
 
-// `--timeline`: the pool and the queue over time, one CSV block per row, a line at most every
-// 10 ms of simulated time (and the last one).
-class Timeline {
- public:
-  static constexpr double kStep = 0.01;
-  void Add(size_t row, const PoolSample& p) {
-    if (rows_.size() <= row) rows_.resize(row + 1);
-    Row& r = rows_[row];
-    if (r.kept && p.time < r.last_time + kStep) {
-      r.pending = p;
-      return;
-    }
-    Write(r, p);
-  }
-  std::string Csv(const RunResult& run) {
-    std::string out =
-        "point,strategy,budget,time_s,pinned_tokens,cached_tokens,free_tokens,held_bytes,free_bytes,queued,running\n";
-    for (size_t i = 0; i < rows_.size() && i < run.rows.size(); ++i) {
-      if (rows_[i].pending) Write(rows_[i], *rows_[i].pending);
-      const std::string head = std::to_string(i) + ",\"" + run.rows[i].strategy.text + "\",\"" +
-                               run.rows[i].budget_spec.text + "\",";
-      for (const std::string& line : rows_[i].lines) out += head + line;
-    }
-    return out;
-  }
-
- private:
-  struct Row {
-    bool kept = false;
-    double last_time = 0;
-    std::optional<PoolSample> pending;
-    std::vector<std::string> lines;
-  };
-  static void Write(Row& r, const PoolSample& p) {
-    char buf[256];
-    const auto fill = [](uint64_t pool, uint64_t used) {
-      return pool == 0 ? std::string() : std::to_string(pool > used ? pool - used : 0);
-    };
-    std::snprintf(buf, sizeof buf, "%.6f,%llu,%llu,%s,%llu,%s,%llu,%llu\n", p.time,
-                  static_cast<unsigned long long>(p.pinned_tokens), static_cast<unsigned long long>(p.cached_tokens),
-                  fill(p.pool_tokens, p.pinned_tokens + p.cached_tokens).c_str(),
-                  static_cast<unsigned long long>(p.held_bytes), fill(p.pool_bytes, p.held_bytes).c_str(),
-                  static_cast<unsigned long long>(p.queued), static_cast<unsigned long long>(p.running));
-    r.lines.push_back(buf);
-    r.kept = true;
-    r.last_time = p.time;
-    r.pending.reset();
-  }
-  std::vector<Row> rows_;
-};
+// --json, --timeline and --report. The report shows the command line, which serve's JSON does
+// not record.
+void SetServeOutputs(const ServeArgs& a, RunDocument doc, const ServeTimeline& timeline,
+                     OutputFiles* files) {
+  if (!a.run.json.empty()) files->Set(a.run.json, ToJson(doc).dump(2) + "\n");
+  if (!a.timeline.empty()) files->Set(a.timeline, TimelineCsv(timeline, doc));
+  if (a.report.empty()) return;
+  doc.command = CommandLine();
+  ReportOptions report;
+  report.timeline = &timeline;
+  SetSweepOutputs(doc, "", "", a.report, report, files);
+}
 
 void DoServe(ServeArgs a) {
   OutputFiles files(RunInputs(a.run));
   files.Declare("--json", a.run.json);
   files.Declare("--timeline", a.timeline);
-  CheckQuiet(a.run.quiet, !a.run.json.empty() || !a.timeline.empty());
+  DeclareReport(a.report, &files);
+  CheckQuiet(a.run.quiet, !a.run.json.empty() || !a.timeline.empty() || !a.report.empty());
   ServeOptions serve = MakeServeOptions(a);
-  Timeline timeline;
-  if (!a.timeline.empty()) serve.on_event = [&timeline](size_t row, const PoolSample& p) { timeline.Add(row, p); };
+  ServeTimeline timeline;
+  if (!a.timeline.empty() || !a.report.empty()) {
+    serve.on_event = [&timeline](size_t row, const PoolSample& p) { timeline.Add(row, p); };
+  }
   // An infinite prefill rate is exact time, not GPU-seconds: those use the model's rate.
   if (a.run.prefill_tps && std::isinf(*a.run.prefill_tps)) a.run.prefill_tps.reset();
   RunPlan plan = MakeRunPlan(a.run);
@@ -158,8 +125,7 @@ void DoServe(ServeArgs a) {
   RunDocument doc = MakeRunDocument(plan.workload->info(), run, plan.options,
                                     RunContext{ActiveKernels().name, CommandLine()});
   doc.serve = SettingsOf(serve);
-  if (!a.run.json.empty()) files.Set(a.run.json, ToJson(doc).dump(2) + "\n");
-  if (!a.timeline.empty()) files.Set(a.timeline, timeline.Csv(run));
+  SetServeOutputs(a, doc, timeline, &files);
   if (!a.run.quiet) {
     std::ostringstream table;
     PrintServeTable(table, doc, a.run.verbose);
@@ -202,6 +168,10 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--timeline", a->timeline,
                   "Write the pool (pinned, cached, free) and the queue over time as CSV, a line at "
                   "most every 10 ms of simulated time");
+  cmd->add_option("--report", a->report,
+                  "Write a report: the serve table and each row's pool (pinned, cached, free) and "
+                  "queue over time, then the capacity report of sweep. FILE.html (self-contained), "
+                  "FILE.md (charts as FILE-*.svg), or - (HTML on standard output)");
   cmd->add_option("--admission", a->admission,
                   "reserve: admit when the whole sequence fits, never preempt; incremental (vLLM "
                   "V1): admit when the uncached prompt fits, allocate per step, preempt the most "
@@ -213,7 +183,9 @@ void AddServeCommand(CLI::App& app) {
       "Examples:\n"
       "  kvsim serve workloads/support_chat.json --strategy radix,turboquant --budget 10% --speedup 20\n"
       "  kvsim serve workloads/mooncake/conversation_trace.jsonl --strategy radix --budget 10Mtok\n"
-      "  kvsim serve trace.jsonl --max-num-seqs 1 --prefill-tps 10000 --decode-tps inf --json q.json");
+      "  kvsim serve trace.jsonl --max-num-seqs 1 --prefill-tps 10000 --decode-tps inf --json q.json\n"
+      "  kvsim serve workloads/support_chat.json --strategy radix,turboquant --budget 10% --speedup 100 \\\n"
+      "      --report serve.html");
   cmd->callback([a] { DoServe(*a); });
 }
 

@@ -113,7 +113,7 @@ void AddRunOptions(CLI::App* cmd, RunArgs* args) {
   cmd->add_flag("--no-cache-output", args->no_cache_output,
                 "Insert only the prompt after each request, not prompt + output");
   cmd->add_flag("-v,--verbose", args->verbose, "Also print hit rates by turn and by session");
-  cmd->add_flag("-q,--quiet", args->quiet, "Print no table (needs an output file: --json, or --csv/--report for sweep)");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print no table (needs an output file: --json, --csv/--report for sweep, --timeline/--report for serve)");
   cmd->add_option("--kernels", args->kernels, "Force a kernel set: scalar, sse4, avx2, avx512, avx512icl");
   cmd->add_option("--probe-requests", args->probe_requests,
                   "Requests sampled for the attention-error probe of lossy codecs (0: off)")

@@ -71,7 +71,7 @@ std::vector<std::string> KvDumpFiles(const std::string& dir);
 // Declares --report (empty: none): its name is checked (.html, .md or -) with its path.
 void DeclareReport(const std::string& report, OutputFiles* files);
 
-// Sets the outputs a sweep or merge writes (each may be empty: not asked for); the report's
+// Sets the outputs a sweep, merge or serve writes (each may be empty: not asked for); the report's
 // chart files are added beside it.
 void SetSweepOutputs(const RunDocument& doc, const std::string& json,
                      const std::string& csv, const std::string& report,

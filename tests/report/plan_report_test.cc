@@ -17,6 +17,7 @@
 #include "kvsim/plan_report.h"
 #include "report/plan_summary.h"
 #include "support/kvsim_cli.h"
+#include "support/svg_elements.h"
 #include "support/temp_dir.h"
 
 namespace kvsim {
@@ -71,25 +72,9 @@ std::string ChartSvg(const RunDocument& doc, const std::string& name, const Repo
   return "";
 }
 
-// The opening tags `<tag ...>` of an SVG, each with the text that follows it up to the next tag.
-struct Element {
-  std::string tag, text;
-};
-std::vector<Element> Elements(const std::string& svg, const std::string& name) {
-  std::vector<Element> out;
-  for (size_t at = svg.find("<" + name + " "); at != std::string::npos;
-       at = svg.find("<" + name + " ", at + 1)) {
-    const size_t close = svg.find('>', at);
-    out.push_back({svg.substr(at, close + 1 - at), svg.substr(close + 1, svg.find('<', close) - close - 1)});
-  }
-  return out;
-}
-std::string Attr(const std::string& tag, const std::string& name) {
-  const size_t at = tag.find(" " + name + "=\"");
-  if (at == std::string::npos) return "";
-  const size_t from = at + name.size() + 3;
-  return tag.substr(from, tag.find('"', from) - from);
-}
+using testing::Attr;
+using testing::Elements;
+
 double Num(const std::string& tag, const std::string& name) { return std::atof(Attr(tag, name).c_str()); }
 bool HasClass(const std::string& tag, const std::string& cls) {
   return (" " + Attr(tag, "class") + " ").find(" " + cls + " ") != std::string::npos;

@@ -2,8 +2,10 @@
 // reaches each target token hit rate, per strategy, and the memory / attention-error trade-off.
 // Then hit rate, prefill GPU-seconds saved and memory held against budget per strategy,
 // compression and attention error where codecs are present, the workload's statistics, and the
-// exact command and kvsim version. HTML with inline
-// SVG charts (one self-contained file), or Markdown with the charts as SVG files beside it.
+// exact command and kvsim version. A document of `kvsim serve` opens with each row under load
+// (TTFT, queue wait, TPOT, throughput, rejections) and, given the timeline, each row's pool
+// (pinned, cached, free) and queue over time. HTML with inline SVG charts (one self-contained
+// file), or Markdown with the charts as SVG files beside it.
 #pragma once
 
 #include <string>
@@ -14,9 +16,13 @@
 
 namespace kvsim {
 
-// What the report is asked: the token hit rates its summary table and trade-off chart target.
+class ServeTimeline;
+
+// What the report is asked: the token hit rates its summary table and trade-off chart target,
+// and for `kvsim serve` the run's timeline to plot (not owned; it must outlive the call).
 struct ReportOptions {
   std::vector<double> targets = {50, 80, 90, 95};  // percent, ascending, each in (0, 100]
+  const ServeTimeline* timeline = nullptr;
 };
 
 // Parses `text` ("50,80,90,95": percentages) into ascending, distinct targets. Throws Error naming
@@ -50,7 +56,8 @@ struct ReportFile {
 };
 
 // The files of the report at `path`: the HTML file, or the Markdown file with its SVG charts
-// beside it (path "FILE.md" -> "FILE-hit_rate.svg", ...). The report file itself comes last.
+// beside it (path "FILE.md" -> "FILE-hit_rate.svg", ..., "FILE-timeline-0.svg", ...). The report
+// file itself comes last.
 // REQUIRES: CheckReportPath(path) passed.
 std::vector<ReportFile> RenderReport(const RunDocument& doc, const std::string& path,
                                      const ReportOptions& options = {});

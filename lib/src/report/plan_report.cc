@@ -8,6 +8,8 @@
 
 #include "kvsim/error.h"
 #include "plan_summary.h"
+#include "report_tables.h"
+#include "serve_report.h"
 #include "svg_chart.h"
 
 namespace kvsim {
@@ -171,34 +173,6 @@ std::vector<ReportChart> ReportCharts(const RunDocument& doc, const ReportOption
 
 namespace {
 
-std::string HtmlTable(const std::vector<std::vector<std::string>>& cells, size_t text_columns) {
-  std::string h = "<table>\n";
-  for (size_t r = 0; r < cells.size(); ++r) {
-    h += "<tr>";
-    for (size_t c = 0; c < cells[r].size(); ++c) {
-      h += r == 0 ? "<th>" + XmlEscape(cells[r][c]) + "</th>"
-                  : (c < text_columns ? "<td>" : "<td class=\"n\">") + XmlEscape(cells[r][c]) + "</td>";
-    }
-    h += "</tr>\n";
-  }
-  return h + "</table>\n";
-}
-
-std::string MarkdownTable(const std::vector<std::vector<std::string>>& cells, size_t text_columns) {
-  std::string m;
-  for (size_t r = 0; r < cells.size(); ++r) {
-    m += "|";
-    for (const auto& c : cells[r]) m += " " + c + " |";
-    m += "\n";
-    if (r == 0) {
-      m += "|";
-      for (size_t c = 0; c < cells[r].size(); ++c) m += c < text_columns ? "---|" : "---:|";
-      m += "\n";
-    }
-  }
-  return m;
-}
-
 const char kSummaryNote[] =
     "The smallest swept budget that reaches each token hit rate, per strategy: the budget as "
     "written, then its size (token budgets priced at fp16). \"not reached\": no swept budget "
@@ -223,8 +197,11 @@ std::string HtmlReport(const RunDocument& doc, const ReportOptions& options) {
       "auto;color:#222}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid "
       "#ccc;padding:4px 8px;font-size:13px}th{background:#f4f4f4}td.n{text-align:right}"
       "code{background:#f4f4f4;padding:2px 4px}figure{margin:18px 0}figcaption{font-size:13px;"
-      "color:#444;max-width:760px}</style></head><body>\n";
-  h += "<h1>kvsim capacity report: " + XmlEscape(doc.workload.name) + "</h1>\n";
+      "color:#444;max-width:760px}.multiples{display:flex;flex-wrap:wrap;column-gap:16px}"
+      ".multiples figure{margin:6px 0}</style></head><body>\n";
+  h += "<h1>kvsim " + std::string(doc.serve ? "serve" : "capacity") + " report: " +
+       XmlEscape(doc.workload.name) + "</h1>\n";
+  if (HasServe(doc)) h += ServeHtml(doc, options);
   h += "<h2>At a glance</h2>\n<p>" + XmlEscape(kSummaryNote) + "</p>\n";
   h += HtmlTable(SummaryCells(PickBudgets(doc, options.targets), options.targets), 1);
   if (const ReportChart* t = Find(charts, "tradeoff")) {
@@ -251,7 +228,9 @@ std::string HtmlReport(const RunDocument& doc, const ReportOptions& options) {
 std::string MarkdownReport(const RunDocument& doc, const std::string& chart_prefix,
                            const ReportOptions& options) {
   const auto charts = ReportCharts(doc, options);
-  std::string m = "# kvsim capacity report: " + doc.workload.name + "\n\n";
+  std::string m = "# kvsim " + std::string(doc.serve ? "serve" : "capacity") + " report: " +
+                  doc.workload.name + "\n\n";
+  if (HasServe(doc)) m += ServeMarkdown(doc, options, chart_prefix);
   m += "## At a glance\n\n" + std::string(kSummaryNote) + "\n\n";
   m += MarkdownTable(SummaryCells(PickBudgets(doc, options.targets), options.targets), 1) + "\n";
   if (const ReportChart* t = Find(charts, "tradeoff")) {
@@ -288,7 +267,11 @@ std::vector<ReportFile> RenderReport(const RunDocument& doc, const std::string& 
   const std::string stem = path.substr(0, path.size() - 3);
   const std::string base = stem.substr(stem.find_last_of('/') + 1);
   std::vector<ReportFile> files;
-  for (const auto& c : ReportCharts(doc, options)) files.push_back({stem + "-" + c.name + ".svg", c.svg});
+  auto charts = ReportCharts(doc, options);
+  if (options.timeline && HasServe(doc)) {
+    for (auto& c : TimelineCharts(doc, *options.timeline)) charts.push_back(std::move(c));
+  }
+  for (const auto& c : charts) files.push_back({stem + "-" + c.name + ".svg", c.svg});
   files.push_back({path, MarkdownReport(doc, base + "-", options)});
   return files;
 }

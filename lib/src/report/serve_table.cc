@@ -3,23 +3,13 @@
 
 #include <cstdio>
 #include <ostream>
+#include <sstream>
 
 #include "kvsim/budget.h"
 #include "text_table.h"
 
 namespace kvsim {
 namespace {
-
-// "850 ms", "12.3 ms", "1.25 s", "-" for no sample.
-std::string Seconds(double s) {
-  char buf[32];
-  if (s < 1) {
-    std::snprintf(buf, sizeof buf, s < 0.1 ? "%.1f ms" : "%.0f ms", s * 1000);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f s", s);
-  }
-  return buf;
-}
 
 std::vector<std::string> Header(bool verbose) {
   std::vector<std::string> h = {"strategy", "budget", "hit rate", "idle hit", "TTFT p50", "TTFT p99"};
@@ -48,16 +38,20 @@ std::vector<std::string> Row(const DocumentRow& r, bool verbose) {
 
 }  // namespace
 
+std::string ReplicaText(const RunDocument& doc) {
+  const ServeSettings& s = *doc.serve;
+  std::ostringstream out;
+  out << doc.model.name << " on " << s.tp << " x " << s.gpu << ", max " << s.max_num_seqs
+      << " running, " << s.max_batched_tokens << " prefill tokens per step, " << s.admission
+      << " admission, arrivals x" << s.speedup;
+  return out.str();
+}
+
 void PrintServeTable(std::ostream& out, const RunDocument& doc, bool verbose) {
   const WorkloadFacts& w = doc.workload;
   out << "workload  " << w.name << " (" << w.format << "): " << w.requests << " requests, "
       << FormatCount(static_cast<double>(w.prompt_tokens)) << " prompt tokens\n";
-  if (doc.serve) {
-    const ServeSettings& s = *doc.serve;
-    out << "replica   " << doc.model.name << " on " << s.tp << " x " << s.gpu << ", max "
-        << s.max_num_seqs << " running, " << s.max_batched_tokens << " prefill tokens per step, "
-        << s.admission << " admission, arrivals x" << s.speedup << "\n\n";
-  }
+  if (doc.serve) out << "replica   " << ReplicaText(doc) << "\n\n";
   TextTable table(Header(verbose));
   for (const DocumentRow& r : doc.rows) table.Add(Row(r, verbose));
   table.Print(out, 2);

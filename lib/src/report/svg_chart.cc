@@ -50,12 +50,12 @@ std::vector<double> ValueTicks(double lo, double hi, Axis::Format format) {
   return StepTicks(lo, hi, std::pow(2, std::ceil(std::log2((hi - lo) / 6))));
 }
 
-std::string Header(const std::string& title, double height) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + Num(kW) + " " + Num(height) +
-         "\" width=\"" + Num(kW) + "\" height=\"" + Num(height) +
+std::string Header(const std::string& title, double height, double width) {
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + Num(width) + " " + Num(height) +
+         "\" width=\"" + Num(width) + "\" height=\"" + Num(height) +
          "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
          "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-         "<text x=\"" + Num(kW / 2) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" "
+         "<text x=\"" + Num(width / 2) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" "
          "font-weight=\"bold\">" + XmlEscape(title) + "</text>\n";
 }
 
@@ -144,6 +144,18 @@ std::string FormatTick(double v, Axis::Format f) {
       if (std::fabs(v) >= 3600) std::snprintf(buf, sizeof buf, "%g h", std::round(v / 36) / 100);
       else std::snprintf(buf, sizeof buf, "%g s", std::round(v * 100) / 100);
       return buf;
+    case Axis::Format::kCount: {
+      const char* suffix = "";
+      for (const auto& [size, name] : {std::pair{1e9, "G"}, std::pair{1e6, "M"}, std::pair{1e3, "k"}}) {
+        if (std::fabs(v) >= size) {
+          v /= size;
+          suffix = name;
+          break;
+        }
+      }
+      std::snprintf(buf, sizeof buf, "%g%s", std::round(v * 100) / 100, suffix);
+      return buf;
+    }
     default:
       std::snprintf(buf, sizeof buf, "%.4g", v);
       return buf;

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "timeline_points.h"
+
 namespace kvsim {
 
 struct Series {
@@ -23,7 +25,7 @@ struct Series {
 
 struct Axis {
   std::string label;
-  enum class Format { kNumber, kPercent, kBytes, kSeconds } format = Format::kNumber;
+  enum class Format { kNumber, kPercent, kBytes, kSeconds, kCount } format = Format::kNumber;
   bool log2 = false;      // x only
   bool from_zero = true;  // y only: include 0
 };
@@ -54,10 +56,24 @@ struct ScatterPoint {
 std::string ScatterChart(const std::string& title, const Axis& x, const Axis& y,
                          const std::vector<ScatterPoint>& points, const std::string& empty_note);
 
+// A serve row's pool and requests over simulated time, to sit two abreast (kTimelineW wide): the
+// pool as stacked areas (pinned, then cached, then free up to the budget; class "area"), the
+// queued and running requests as lines (class "series") in a panel below. Axes shared by a
+// report's charts come in the plot: `time_end` (seconds) and `requests_top`.
+struct TimelinePlot {
+  std::string title;
+  std::vector<PoolPoint> points;
+  Axis::Format pool_format = Axis::Format::kCount;  // kCount (tokens) or kBytes
+  double pool_top = 1;                              // the pool axis covers [0, pool_top]
+  double time_end = 1, requests_top = 1;
+};
+std::string TimelineChart(const TimelinePlot& plot);
+constexpr double kTimelineW = 480;
+
 // Escapes &, <, > and " for HTML and SVG text.
 std::string XmlEscape(const std::string& s);
 
-// "1.5 GiB", "12%", "3.2 s": tick labels.
+// "1.5 GiB", "12%", "3.2 s", "250k": tick labels.
 std::string FormatTick(double v, Axis::Format f);
 
 // Shared drawing pieces of the chart files.
@@ -72,7 +88,7 @@ std::vector<double> NiceTicks(double lo, double hi, int want = 6);
 // Ticks of a value axis whose first is <= lo and last >= hi: NiceTicks, or on byte axes powers
 // of two (256 MiB, 512 MiB, ...).
 std::vector<double> ValueTicks(double lo, double hi, Axis::Format format);
-std::string Header(const std::string& title, double height = kH);
+std::string Header(const std::string& title, double height = kH, double width = kW);
 std::string Color(int style);
 std::string Dash(int style);  // "" for solid
 // A hollow (or, `filled`, solid) marker: hollow markers at one position show every outline of the style's shape centred at (x, y).

@@ -76,4 +76,14 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
+std::string Seconds(double s) {
+  char buf[32];
+  if (s < 1) {
+    std::snprintf(buf, sizeof buf, s < 0.1 ? "%.1f ms" : "%.0f ms", s * 1000);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
+  }
+  return buf;
+}
+
 }  // namespace kvsim

@@ -26,5 +26,7 @@ std::string Wrap(const std::string& text, size_t width);
 
 std::string Percent(double share, int decimals = 1);
 std::string Fixed(double v, int decimals);
+// A latency: "12.3 ms", "850 ms", "1.25 s".
+std::string Seconds(double s);
 
 }  // namespace kvsim
