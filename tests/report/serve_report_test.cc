@@ -209,6 +209,26 @@ TEST_CASE("the report of a serve run: its table, and one timeline chart per row 
   CHECK(html.find(">128 B<") != std::string::npos);  // the byte budget's pool axis
 }
 
+TEST_CASE("rows of a fleet or of several routers: a fleet column, and titles that name it") {
+  RunDocument doc = ServeDoc(2);
+  CHECK_FALSE(HasFleet(doc));
+  CHECK(ServeCells(doc)[0][2] == "hit rate");
+  CHECK(RowTitle(doc, doc.rows[1]) == "turboquant @ 100tok");
+  doc.rows[1].serve->router = "cache-aware";
+  for (auto& r : doc.rows) r.serve->replicas = 4;
+  REQUIRE(HasFleet(doc));
+  const Cells cells = ServeCells(doc);
+  CHECK(cells[0][2] == "fleet");
+  CHECK(cells[1][2] == "4 x round-robin");
+  CHECK(cells[2][2] == "4 x cache-aware");
+  CHECK(cells[2][5] == Seconds(doc.rows[1].serve->ttft.p50));
+  CHECK(RowTitle(doc, doc.rows[1]) == "turboquant @ 100tok, 4 x cache-aware");
+  ServeTimeline t;
+  ReportOptions options;
+  options.timeline = &t;
+  CHECK(HtmlReport(doc, options).find(">turboquant @ 100tok, 4 x cache-aware</text>") != std::string::npos);
+}
+
 TEST_CASE("a serve report without a timeline has its table; with an empty one, charts that say so") {
   const RunDocument doc = ServeDoc(2);
   const std::string plain = HtmlReport(doc);

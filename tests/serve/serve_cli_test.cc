@@ -97,7 +97,7 @@ TEST_CASE("serve --report FILE.md writes the timeline charts beside it; - is HTM
   REQUIRE(testing::RunKvsim(run + "-q --report " + dir.Path("s.md")).code == 0);
   CHECK(std::filesystem::exists(dir.Path("s-timeline-0.svg")));
   CHECK(std::filesystem::exists(dir.Path("s-hit_rate.svg")));
-  CHECK(testing::Slurp(dir.Path("s.md")).find("![radix @ 10%](s-timeline-0.svg)") != std::string::npos);
+  CHECK(testing::Slurp(dir.Path("s.md")).find("![radix @ 10% (688.34 MiB)](s-timeline-0.svg)") != std::string::npos);
   const auto out = testing::RunKvsim(run + "--report -", "2>/dev/null");
   CHECK(out.code == 0);
   CHECK(out.out.rfind("<!DOCTYPE html>", 0) == 0);

@@ -19,6 +19,13 @@ constexpr size_t kTimelinePoints = 400;
 // True when some row has serve figures.
 bool HasServe(const RunDocument& doc);
 
+// True when the rows run on several replicas or behind several routers: the table then has a
+// "fleet" column ("4 x cache-aware") after the budget, and the chart titles name it.
+bool HasFleet(const RunDocument& doc);
+
+// A row as its chart is titled: "radix @ 10% (688.34 MiB)", then ", 4 x cache-aware" for a fleet.
+std::string RowTitle(const RunDocument& doc, const DocumentRow& row);
+
 // The serve table, header first: one line per row with serve figures.
 Cells ServeCells(const RunDocument& doc);
 

@@ -135,7 +135,7 @@ std::string Data(const std::vector<PoolPoint>& pts, const TimeAxis& t, const Pan
 }  // namespace
 
 std::string TimelineChart(const TimelinePlot& plot) {
-  std::string svg = Header(Clip(plot.title, 60), kHeightT, kTimelineW);
+  std::string svg = Header(Clip(plot.title, 52), kHeightT, kTimelineW);
   const TimeAxis t(plot.time_end);
   const bool bytes = plot.pool_format == Axis::Format::kBytes;  // tick labels carry the unit
   const Panel pool{kPoolTop, kPoolH, ValueTicks(0, std::max(plot.pool_top, 1.0), plot.pool_format)};
