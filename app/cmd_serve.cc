@@ -13,78 +13,27 @@
 #include "kvsim/serve_table.h"
 #include "kvsim/serve_timeline.h"
 #include "run_args.h"
+#include "serve_args.h"
 
 namespace kvsim::cli {
 namespace {
 
 struct ServeArgs {
   RunArgs run;
-  std::string gpu = "h100", admission = "reserve", timeline, report;
-  int64_t tp = 1;
-  std::optional<int64_t> max_num_seqs, max_batched_tokens;
-  std::optional<double> decode_tps;
-  double speedup = 1;
+  ServeModelArgs model;
+  std::string timeline, report;
   int64_t replicas = 1;
   std::vector<std::string> routers = {"round-robin"};
 };
 
-// A rate option: positive, or inf.
-double Rate(const char* option, const std::optional<double>& v) {
-  if (!v) return 0;
-  if (!(*v > 0) || (!std::isinf(*v) && *v > 1e15)) {
-    char got[32];
-    std::snprintf(got, sizeof got, "%g", *v);
-    throw Error(std::string(option) + " must be a positive number of tokens/s or inf, got " + got);
-  }
-  return *v;
-}
-
-// vLLM V1's online-serving defaults (vllm/engine/arg_utils.py, get_batch_defaults): H100-class
-// GPUs 1024 sequences and 8192 batched tokens, others 256 and 2048.
 ServeOptions MakeServeOptions(const ServeArgs& a) {
-  ServeOptions s;
-  if (a.admission != "reserve" && a.admission != "incremental") {
-    throw Error("--admission '" + a.admission + "': expected reserve or incremental");
-  }
-  s.admission = a.admission == "reserve" ? Admission::kReserve : Admission::kIncremental;
-  s.gpu = FindGpu(a.gpu);
-  if (a.tp < 1 || a.tp > 64) throw Error("--tp must be in 1..64, got " + std::to_string(a.tp));
-  s.tp = static_cast<uint32_t>(a.tp);
-  const bool big = a.gpu == "h100" || a.gpu == "h200";
-  const auto limit = [](const char* option, const std::optional<int64_t>& v, uint64_t fallback) {
-    if (!v) return fallback;
-    if (*v < 1 || *v > (int64_t{1} << 30)) {
-      throw Error(std::string(option) + " must be in 1..2^30, got " + std::to_string(*v));
-    }
-    return static_cast<uint64_t>(*v);
-  };
-  s.max_num_seqs = limit("--max-num-seqs", a.max_num_seqs, big ? 1024 : 256);
-  s.max_batched_tokens = limit("--max-batched-tokens", a.max_batched_tokens, big ? 8192 : 2048);
-  s.prefill_tps = Rate("--prefill-tps", a.run.prefill_tps);
-  s.decode_tps = Rate("--decode-tps", a.decode_tps);
-  if (!(a.speedup > 0) || std::isinf(a.speedup) || a.speedup > 1e9) {
-    throw Error("--speedup must be a positive number (at most 1e9)");
-  }
-  s.speedup = a.speedup;
+  ServeOptions s = MakeServeOptions(a.model, a.run);
   if (a.replicas < 1 || a.replicas > 4096) {
     throw Error("--replicas must be in 1..4096, got " + std::to_string(a.replicas));
   }
   s.replicas = static_cast<uint32_t>(a.replicas);
   s.routers = SplitCommas(a.routers);
   return s;
-}
-
-ServeSettings SettingsOf(const ServeOptions& s) {
-  ServeSettings o;
-  o.admission = s.admission == Admission::kReserve ? "reserve" : "incremental";
-  o.max_num_seqs = s.max_num_seqs;
-  o.max_batched_tokens = s.max_batched_tokens;
-  if (s.prefill_tps > 0) o.prefill_tps = s.prefill_tps;
-  if (s.decode_tps > 0) o.decode_tps = s.decode_tps;
-  o.speedup = s.speedup;
-  o.gpu = s.gpu.name;
-  o.tp = s.tp;
-  return o;
 }
 
 // --json, --timeline and --report. The report shows the command line, which serve's JSON does
@@ -141,22 +90,7 @@ void AddServeCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "serve", "Replay a workload in time through a serving replica: TTFT and hit rate under load");
   AddRunOptions(cmd, &a->run);
-  cmd->get_option("--prefill-tps")
-      ->description("Exact prefill speed: n new prompt tokens take n / X seconds (inf: no time; "
-                    "default: the GPU roofline)");
-  cmd->add_option("--decode-tps", a->decode_tps,
-                  "Exact decode speed: a step with decodes takes 1 / Y seconds more (inf: no time; "
-                  "default: the GPU roofline)");
-  cmd->add_option("--gpu", a->gpu, "GPU profile: h100, h200, a100, l40s")->capture_default_str();
-  cmd->add_option("--tp", a->tp, "GPUs per replica (tensor parallel)")->capture_default_str();
-  cmd->add_option("--max-num-seqs", a->max_num_seqs,
-                  "Running requests at most (default: vLLM's, 1024 on h100/h200, else 256)");
-  cmd->add_option("--max-batched-tokens", a->max_batched_tokens,
-                  "New prompt tokens per step (chunked prefill; default: vLLM's, 8192 on "
-                  "h100/h200, else 2048)");
-  cmd->add_option("--speedup", a->speedup,
-                  "Divide trace arrival times and session starts by X (think times unchanged)")
-      ->capture_default_str();
+  AddServeModelOptions(cmd, &a->model);
   cmd->add_option("--replicas", a->replicas,
                   "Replicas, each with the whole budget, its own cache and its own queue")
       ->capture_default_str();
@@ -172,11 +106,6 @@ void AddServeCommand(CLI::App& app) {
                   "Write a report: the serve table and each row's pool (pinned, cached, free) and "
                   "queue over time, then the capacity report of sweep. FILE.html (self-contained), "
                   "FILE.md (charts as FILE-*.svg), or - (HTML on standard output)");
-  cmd->add_option("--admission", a->admission,
-                  "reserve: admit when the whole sequence fits, never preempt; incremental (vLLM "
-                  "V1): admit when the uncached prompt fits, allocate per step, preempt the most "
-                  "recently admitted request when the pool runs out")
-      ->capture_default_str();
   cmd->footer(
       "Traces are open loop (each request at its time); chat workloads are closed loop (a\n"
       "session's next request comes its delay after the previous one completed).\n"

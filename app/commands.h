@@ -19,6 +19,7 @@ void AddSweepCommand(CLI::App& app);
 void AddMergeCommand(CLI::App& app);
 void AddCompareCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
+void AddPlanCommand(CLI::App& app);
 
 // Thrown by a command to end with a given exit code (compare: 1 on a regression).
 struct ExitWith {

@@ -153,6 +153,7 @@ int main(int argc, char** argv) {
       "error, 130 interrupted (Ctrl-C; no output).");
   kvsim::cli::AddRunCommand(app);
   kvsim::cli::AddServeCommand(app);
+  kvsim::cli::AddPlanCommand(app);
   kvsim::cli::AddInspectCommand(app);
   kvsim::cli::AddGenCommand(app);
   kvsim::cli::AddStrategiesCommand(app);

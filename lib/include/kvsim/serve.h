@@ -66,6 +66,10 @@ struct ServeOptions {
   std::function<void(size_t row, const RequestTiming&)> on_complete;  // may be empty
 };
 
+// The router names ServeOptions::routers takes: round-robin, least-load, session, cache-aware,
+// kv-aware.
+const std::vector<std::string>& RouterNames();
+
 // Serves the workload through each strategy x budget (one replica each), rows in point order.
 // Each row has its serve figures; pooled_token_hit_rate is `kvsim run`'s at the same budget.
 // Throws Error on a bad configuration before anything is served.

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "kvsim/error.h"
+#include "plan_chart.h"
+#include "plan_doc_report.h"
 #include "plan_summary.h"
 #include "report_tables.h"
 #include "serve_report.h"
@@ -189,6 +191,7 @@ const ReportChart* Find(const std::vector<ReportChart>& charts, const std::strin
 }  // namespace
 
 std::string HtmlReport(const RunDocument& doc, const ReportOptions& options) {
+  if (doc.plan) return PlanHtml(doc);
   const auto charts = ReportCharts(doc, options);
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kvsim report: " +
@@ -227,6 +230,7 @@ std::string HtmlReport(const RunDocument& doc, const ReportOptions& options) {
 
 std::string MarkdownReport(const RunDocument& doc, const std::string& chart_prefix,
                            const ReportOptions& options) {
+  if (doc.plan) return PlanMarkdown(doc, chart_prefix);
   const auto charts = ReportCharts(doc, options);
   std::string m = "# kvsim " + std::string(doc.serve ? "serve" : "capacity") + " report: " +
                   doc.workload.name + "\n\n";
@@ -267,8 +271,8 @@ std::vector<ReportFile> RenderReport(const RunDocument& doc, const std::string& 
   const std::string stem = path.substr(0, path.size() - 3);
   const std::string base = stem.substr(stem.find_last_of('/') + 1);
   std::vector<ReportFile> files;
-  auto charts = ReportCharts(doc, options);
-  if (options.timeline && HasServe(doc)) {
+  auto charts = doc.plan ? PlanCharts(doc) : ReportCharts(doc, options);
+  if (options.timeline && HasServe(doc) && !doc.plan) {
     for (auto& c : TimelineCharts(doc, *options.timeline)) charts.push_back(std::move(c));
   }
   for (const auto& c : charts) files.push_back({stem + "-" + c.name + ".svg", c.svg});

@@ -23,9 +23,6 @@ class Router {
   virtual void Left(size_t /*replica*/, uint64_t /*position*/) {}
 };
 
-// The router names `kvsim serve --router` takes.
-const std::vector<std::string>& RouterNames();
-
 // A router over `replicas` replicas. `block_size` is the KV block size kv-aware counts blocks
 // in. Throws Error on an unknown name.
 std::unique_ptr<Router> MakeRouter(const std::string& name, size_t replicas, bool sessions,
