@@ -16,7 +16,7 @@ void AddMergeCommand(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("merge", "Join the JSON results of sweep shards");
-  cmd->add_option("inputs", a->inputs, "Shard JSON files (kvsim sweep --shard i/n --json ...)")
+  cmd->add_option("inputs", a->inputs, "Shard JSON files (kvsim sweep or kvsim plan --shard i/n --json ...)")
       ->required();
   cmd->add_option("--json", a->json, "Write the merged JSON here (- for standard output)")->required();
   cmd->add_option("--csv", a->csv, "Also write CSV");
@@ -35,8 +35,9 @@ void AddMergeCommand(CLI::App& app) {
     for (const auto& p : a->inputs) shards.push_back(ReadShard(ReadJsonFile(p), p));
     const RunDocument merged = MergeRuns(shards, a->inputs);
     SetSweepOutputs(merged, a->json, a->csv, a->report, report_options, &files);
-    files.Print("merged " + std::to_string(shards.size()) + " shards: " +
-                std::to_string(merged.rows.size()) + " points\n");
+    const std::string what = merged.plan ? std::to_string(merged.plan->answers.size()) + " plan points"
+                                         : std::to_string(merged.rows.size()) + " points";
+    files.Print("merged " + std::to_string(shards.size()) + " shards: " + what + "\n");
     ListWritten(files.Commit());
   });
 }

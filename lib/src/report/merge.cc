@@ -39,6 +39,38 @@ void RequireEveryPoint(const std::map<uint64_t, const DocumentRow*>& rows, uint6
   if (!missing.empty()) throw Error("merge: points missing: " + missing + " (is a shard absent?)");
 }
 
+// Plan shards: every grid point's answer exactly once, with the probes served for it.
+RunDocument MergePlans(const std::vector<RunDocument>& shards, const std::vector<std::string>& names) {
+  std::map<uint64_t, std::pair<const PlanChoice*, size_t>> answers;  // point -> answer, shard
+  for (size_t i = 0; i < shards.size(); ++i) {
+    const RunDocument& d = shards[i];
+    if (!d.plan || d.plan->slo != shards.front().plan->slo ||
+        d.plan->max_replicas != shards.front().plan->max_replicas || d.serve != shards.front().serve) {
+      throw Error("merge: " + names[i] + ": a different plan (SLO, --max-replicas or serving settings) than " +
+                  names.front());
+    }
+    for (const PlanChoice& c : d.plan->answers) {
+      if (!answers.emplace(c.point, std::make_pair(&c, i)).second) {
+        throw Error("merge: point " + std::to_string(c.point) + " appears twice (" + names[i] + ")");
+      }
+    }
+  }
+  std::map<uint64_t, const DocumentRow*> present;
+  for (const auto& [p, a] : answers) present.emplace(p, nullptr);
+  RequireEveryPoint(present, shards.front().sweep->points);
+  RunDocument out = shards.front();
+  out.sweep->shard = "merged";
+  out.rows.clear();
+  out.plan->answers.clear();
+  for (const auto& [p, a] : answers) {
+    out.plan->answers.push_back(*a.first);
+    for (const DocumentRow& row : shards[a.second].rows) {
+      if (row.point == p) out.rows.push_back(row);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 RunDocument ReadShard(const nlohmann::ordered_json& json, const std::string& name) {
@@ -50,6 +82,14 @@ RunDocument ReadShard(const nlohmann::ordered_json& json, const std::string& nam
 
 RunDocument MergeRuns(const std::vector<RunDocument>& shards, const std::vector<std::string>& names) {
   if (shards.empty()) throw Error("merge: no inputs");
+  for (size_t i = 0; i < shards.size(); ++i) {
+    if (!shards[i].sweep) throw Error("merge: " + names[i] + ": not the JSON of a kvsim sweep");
+    RequireOneSweep(shards.front(), shards[i], names.front(), names[i]);
+    if (shards[i].plan.has_value() != shards.front().plan.has_value()) {
+      throw Error("merge: " + names[i] + ": a plan and a sweep cannot be merged");
+    }
+  }
+  if (shards.front().plan) return MergePlans(shards, names);
   std::map<uint64_t, const DocumentRow*> rows;
   for (size_t i = 0; i < shards.size(); ++i) {
     if (!shards[i].sweep) throw Error("merge: " + names[i] + ": not the JSON of a kvsim sweep");
