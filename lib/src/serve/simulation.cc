@@ -50,6 +50,9 @@ ServeFigures Simulation::Run() {
   }
   for (Replica* r : replicas_) {
     if (!r->idle()) throw std::logic_error("serve: requests left when the arrivals ended");
+    if (r->outstanding_tokens() != 0 || r->outstanding_prompt_tokens() != 0) {
+      throw std::logic_error("serve: outstanding tokens left when every request is done");
+    }
   }
   return Figures();
 }
