@@ -99,9 +99,7 @@ void DoPlan(PlanArgs a) {
                                     RunContext{ActiveKernels().name, CommandLine()});
   doc.serve = SettingsOf(serve);
   doc.plan = std::move(facts);
-  doc.sweep = SweepFacts{total, shard.ToString(), {}, {}};
-  for (const auto& s : plan.strategies) doc.sweep->strategies.push_back(s.text);
-  for (const auto& b : plan.budgets) doc.sweep->budgets.push_back(b.text);
+  doc.sweep = SweepFactsOf(plan, total, shard);
   doc.command = CommandLine();
   SetSweepOutputs(doc, a.run.json, "", a.report, ReportOptions{}, &files);
   if (!a.run.quiet) {

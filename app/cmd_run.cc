@@ -16,16 +16,9 @@ void Run(const RunArgs& a) {
   files.Declare("--json", a.json);
   CheckQuiet(a.quiet, !a.json.empty());
   RunPlan plan = MakeRunPlan(a);
-  RunResult run;
-  {
-    Progress progress("replaying");
-    plan.options.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
-    run = Replay(*plan.workload, plan.strategies, plan.budgets, plan.options);
-    plan.options.progress = nullptr;
-  }
-  ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
-  const RunDocument doc = MakeRunDocument(plan.workload->info(), run, plan.options,
-                                          RunContext{ActiveKernels().name, CommandLine()});
+  const RunDocument doc = ReplayToDocument(&plan, "replaying", [&](const RunOptions& o) {
+    return Replay(*plan.workload, plan.strategies, plan.budgets, o);
+  });
   if (!a.json.empty()) files.Set(a.json, ToJson(doc).dump(2) + "\n");
   if (!a.quiet) {
     std::ostringstream table;

@@ -63,16 +63,9 @@ void DoServe(ServeArgs a) {
   // An infinite prefill rate is exact time, not GPU-seconds: those use the model's rate.
   if (a.run.prefill_tps && std::isinf(*a.run.prefill_tps)) a.run.prefill_tps.reset();
   RunPlan plan = MakeRunPlan(a.run);
-  RunResult run;
-  {
-    Progress progress("serving");
-    plan.options.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
-    run = Serve(*plan.workload, plan.strategies, plan.budgets, plan.options, serve);
-    plan.options.progress = nullptr;
-  }
-  ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
-  RunDocument doc = MakeRunDocument(plan.workload->info(), run, plan.options,
-                                    RunContext{ActiveKernels().name, CommandLine()});
+  RunDocument doc = ReplayToDocument(&plan, "serving", [&](const RunOptions& o) {
+    return Serve(*plan.workload, plan.strategies, plan.budgets, o, serve);
+  });
   doc.serve = SettingsOf(serve);
   SetServeOutputs(a, doc, timeline, &files);
   if (!a.run.quiet) {

@@ -35,19 +35,10 @@ void DoSweep(const SweepArgs& a) {
   // The statistics pass replays unbounded radix anyway: its working set serves every point.
   const WorkloadStats stats = ComputeStats(*plan.workload, plan.options.cache_output);
   plan.options.working_set_tokens = stats.working_set_tokens;
-  RunResult run;
-  {
-    Progress progress("sweep points");
-    plan.options.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
-    run = Sweep(*plan.workload, plan.strategies, plan.budgets, plan.options, sweep);
-    plan.options.progress = nullptr;
-  }
-  ProbeAttention(*plan.workload, plan.probe, plan.options, &run);
-  RunDocument doc = MakeRunDocument(plan.workload->info(), run, plan.options,
-                                    RunContext{ActiveKernels().name, CommandLine()});
-  doc.sweep = SweepFacts{plan.strategies.size() * plan.budgets.size(), sweep.shard.ToString(), {}, {}};
-  for (const auto& s : plan.strategies) doc.sweep->strategies.push_back(s.text);
-  for (const auto& b : plan.budgets) doc.sweep->budgets.push_back(b.text);
+  RunDocument doc = ReplayToDocument(&plan, "sweep points", [&](const RunOptions& o) {
+    return Sweep(*plan.workload, plan.strategies, plan.budgets, o, sweep);
+  });
+  doc.sweep = SweepFactsOf(plan, plan.strategies.size() * plan.budgets.size(), sweep.shard);
   doc.workload_stats = stats;
   doc.command = CommandLine();
   SetSweepOutputs(doc, a.run.json, a.csv, a.report, report_options, &files);

@@ -127,6 +127,9 @@ static int CheckStdout(int code) {
 
 int main(int argc, char** argv) {
   std::signal(SIGINT, OnInterrupt);
+  // A reader that goes away (`kvsim serve ... --json - | head`) makes writes fail, which
+  // CheckStdout reports, instead of killing the process before its file outputs are committed.
+  std::signal(SIGPIPE, SIG_IGN);
   for (int i = 0; i < argc; ++i) kvsim::cli::g_command.emplace_back(argv[i]);
   kvsim::cli::g_command[0] = "kvsim";
   CLI::App app{

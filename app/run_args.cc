@@ -1,5 +1,7 @@
 #include "run_args.h"
 
+#include "commands.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -236,6 +238,27 @@ void Progress::operator()(uint64_t done, uint64_t total) {
                static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                total ? 100.0 * double(done) / double(total) : 100.0, s);
   shown_ = true;
+}
+
+RunDocument ReplayToDocument(RunPlan* plan, const std::string& what,
+                             const std::function<RunResult(const RunOptions&)>& work) {
+  RunResult run;
+  {
+    Progress progress(what);
+    plan->options.progress = [&progress](uint64_t done, uint64_t total) { progress(done, total); };
+    run = work(plan->options);
+    plan->options.progress = nullptr;
+  }
+  ProbeAttention(*plan->workload, plan->probe, plan->options, &run);
+  return MakeRunDocument(plan->workload->info(), run, plan->options,
+                         RunContext{ActiveKernels().name, CommandLine()});
+}
+
+SweepFacts SweepFactsOf(const RunPlan& plan, uint64_t points, const Shard& shard) {
+  SweepFacts f{points, shard.ToString(), {}, {}};
+  for (const auto& s : plan.strategies) f.strategies.push_back(s.text);
+  for (const auto& b : plan.budgets) f.budgets.push_back(b.text);
+  return f;
 }
 
 }  // namespace kvsim::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,8 @@
 #include "kvsim/codec_set.h"
 #include "kvsim/probe.h"
 #include "kvsim/replay.h"
+#include "kvsim/run_document.h"
+#include "kvsim/sweep.h"
 #include "kvsim/workload.h"
 
 namespace kvsim::cli {
@@ -100,5 +103,14 @@ class Progress {
   bool tty_, shown_ = false;
   double start_;
 };
+
+// Runs `work` (a replay, sweep or serve of the plan's points, given the options to pass on)
+// under a progress line named `what`, then the attention probe of lossy rows, and returns the
+// document of it all.
+RunDocument ReplayToDocument(RunPlan* plan, const std::string& what,
+                             const std::function<RunResult(const RunOptions&)>& work);
+
+// The grid facts of a sharded document: `points` points, this shard, the strategies and budgets.
+SweepFacts SweepFactsOf(const RunPlan& plan, uint64_t points, const Shard& shard);
 
 }  // namespace kvsim::cli

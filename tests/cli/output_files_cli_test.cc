@@ -109,3 +109,21 @@ TEST_CASE("sweep lists the files it wrote, a Markdown report with its charts") {
 
 }  // namespace
 }  // namespace kvsim
+
+namespace kvsim {
+namespace {
+
+TEST_CASE("a reader that goes away from standard output: an error, and no output left behind") {
+  testing::TempDir dir, logs;
+  const std::string err = logs.Path("err.txt");
+  // head closes the pipe after 10 bytes of the JSON. The JSON output has failed, so, as when
+  // any output fails, no other output is written, and no temporary file is left behind.
+  testing::RunKvsim("serve workloads/support_chat.json --strategy radix,block-trie,turboquant --budget 10% "
+                    "--json - -q --timeline " + dir.Path("t.csv"),
+                    "2>" + err + " | head -c 10 >/dev/null");
+  CHECK(std::filesystem::is_empty(dir.Path("")));
+  CHECK(testing::Slurp(err).find("cannot write to standard output") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace kvsim
