@@ -34,6 +34,9 @@ Simulation::Simulation(const Workload& w, std::vector<Replica*> replicas, Router
       instant_(std::isinf(serve.prefill_tps) && std::isinf(serve.decode_tps)),
       step_end_(replicas_.size(), kIdle) {
   completions_.per_replica.assign(replicas_.size(), 0);
+  last_.resize(replicas_.size());
+  unsettled_.assign(replicas_.size(), false);
+  for (size_t i = 0; i < replicas_.size(); ++i) Resample(i);
 }
 
 ServeFigures Simulation::Run() {
@@ -60,7 +63,7 @@ ServeFigures Simulation::Run() {
 // The next instant: the earliest step end or arrival. At infinite speed a request completes at
 // its arrival before the next arrival is seen (as in `kvsim run`).
 bool Simulation::Next(double* t) {
-  double next = *std::min_element(step_end_.begin(), step_end_.end());
+  double next = steps_.empty() ? kIdle : steps_.top().first;
   bool any = next != kIdle;
   if (instant_ && (any || !AllIdle())) {
     *t = any ? next : t_;
@@ -80,25 +83,33 @@ void Simulation::Arrive() {
     LiveRequest r = arrivals_->Pop();
     const size_t i = router_->Route(r, t_, replicas_);
     replicas_[i]->Enqueue(std::move(r));
+    touched_.push_back(i);
   }
 }
 
 void Simulation::EndSteps(std::vector<LiveRequest>* done) {
-  for (size_t i = 0; i < replicas_.size(); ++i) {
-    if (step_end_[i] != t_) continue;
+  while (!steps_.empty() && steps_.top().first == t_) {
+    const size_t i = steps_.top().second;
+    steps_.pop();
     step_end_[i] = kIdle;
     replicas_[i]->End(done);
     Finish(i, done);
+    touched_.push_back(i);
   }
 }
 
+// Every replica not in a step admits and starts one (in id order). Only a replica touched in
+// this instant can: after each instant, every replica with requests is in a step.
 void Simulation::StartSteps() {
-  for (size_t i = 0; i < replicas_.size(); ++i) {
+  std::sort(touched_.begin(), touched_.end());
+  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+  for (const size_t i : touched_) {
     Replica& r = *replicas_[i];
     if (step_end_[i] != kIdle || r.idle()) continue;
     r.Admit(t_);
     if (r.has_running()) {
       step_end_[i] = r.Begin(t_);
+      steps_.emplace(step_end_[i], i);
     } else {
       if (!r.idle()) throw std::logic_error("serve: a queue with nothing running");
       r.Settle();
@@ -128,22 +139,31 @@ bool Simulation::AllIdle() const {
   return true;
 }
 
+// Keeps the fleet's sum current with replica `i`'s pool.
+void Simulation::Resample(size_t i) {
+  const PoolSample old = last_[i], now = replicas_[i]->Sample(t_);
+  const auto swap = [](uint64_t& sum, uint64_t was, uint64_t is) { sum = sum - was + is; };
+  swap(fleet_.pinned_tokens, old.pinned_tokens, now.pinned_tokens);
+  swap(fleet_.cached_tokens, old.cached_tokens, now.cached_tokens);
+  swap(fleet_.pool_tokens, old.pool_tokens, now.pool_tokens);
+  swap(fleet_.pool_bytes, old.pool_bytes, now.pool_bytes);
+  swap(fleet_.held_bytes, old.held_bytes, now.held_bytes);
+  swap(fleet_.queued, old.queued, now.queued);
+  swap(fleet_.running, old.running, now.running);
+  last_[i] = now;
+  const bool unsettled = !replicas_[i]->settled();
+  unsettled_count_ = unsettled_count_ - unsettled_[i] + unsettled;
+  unsettled_[i] = unsettled;
+}
+
 // Records the fleet's pool and queue, when every pool is settled (within an instant a pool may
 // hold cache that admitted requests have claimed and eviction has not yet chosen).
 void Simulation::Observe() {
-  PoolSample s;
+  for (const size_t i : touched_) Resample(i);
+  touched_.clear();
+  if (unsettled_count_ > 0) return;
+  PoolSample s = fleet_;
   s.time = t_;
-  for (const Replica* r : replicas_) {
-    if (!r->settled()) return;
-    const PoolSample one = r->Sample(t_);
-    s.pinned_tokens += one.pinned_tokens;
-    s.cached_tokens += one.cached_tokens;
-    s.pool_tokens += one.pool_tokens;
-    s.pool_bytes += one.pool_bytes;
-    s.held_bytes += one.held_bytes;
-    s.queued += one.queued;
-    s.running += one.running;
-  }
   peak_pinned_ = std::max(peak_pinned_, s.pinned_tokens);
   peak_cached_ = std::max(peak_cached_, s.cached_tokens);
   if (serve_.on_event) serve_.on_event(slot_, s);

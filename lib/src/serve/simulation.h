@@ -6,6 +6,8 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <queue>
+#include <utility>
 #include <vector>
 
 #include "arrivals.h"
@@ -30,6 +32,7 @@ class Simulation {
   void StartSteps();
   void Finish(size_t replica, std::vector<LiveRequest>* done);
   void Observe();
+  void Resample(size_t replica);
   bool AllIdle() const;
   ServeFigures Figures() const;
 
@@ -50,6 +53,17 @@ class Simulation {
   bool instant_;
   double t_ = 0;
   std::vector<double> step_end_;  // per replica: when its step ends (kIdle: not stepping)
+  // The replicas in a step, by when it ends (then id): the next instant in O(log N).
+  std::priority_queue<std::pair<double, size_t>, std::vector<std::pair<double, size_t>>,
+                      std::greater<>> steps_;
+  // The replicas a step ended on or a request came to in this instant: only they can start a
+  // step, and only their pools changed.
+  std::vector<size_t> touched_;
+  // The fleet's pool: the sum of each replica's last sample, and the replicas not settled.
+  std::vector<PoolSample> last_;
+  PoolSample fleet_;
+  std::vector<bool> unsettled_;
+  size_t unsettled_count_ = 0;
   uint64_t peak_pinned_ = 0, peak_cached_ = 0;
   Completions completions_;
 };
