@@ -20,6 +20,7 @@ void AddMergeCommand(CLI::App& app);
 void AddCompareCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
 void AddPlanCommand(CLI::App& app);
+void AddCurveCommand(CLI::App& app);
 
 // Thrown by a command to end with a given exit code (compare: 1 on a regression).
 struct ExitWith {

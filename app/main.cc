@@ -157,6 +157,7 @@ int main(int argc, char** argv) {
   kvsim::cli::AddRunCommand(app);
   kvsim::cli::AddServeCommand(app);
   kvsim::cli::AddPlanCommand(app);
+  kvsim::cli::AddCurveCommand(app);
   kvsim::cli::AddInspectCommand(app);
   kvsim::cli::AddGenCommand(app);
   kvsim::cli::AddStrategiesCommand(app);

@@ -14,6 +14,7 @@
 #include "kvsim/attention.h"
 #include "kvsim/budget.h"
 #include "kvsim/codec_set.h"
+#include "kvsim/curve.h"
 #include "kvsim/model.h"
 #include "kvsim/serve_figures.h"
 #include "kvsim/strategy.h"
@@ -49,6 +50,7 @@ struct RowResult {
   std::vector<uint64_t> hits;          // per request, when RunOptions::record_hits
   std::optional<AttentionSummary> attention;  // lossy codecs, when probed
   std::optional<ServeFigures> serve;          // kvsim serve: the row under load
+  std::optional<Curve> curve;                 // kvsim curve: hits at every capacity
 };
 
 struct RunOptions {
@@ -57,6 +59,9 @@ struct RunOptions {
   bool cache_output = true;   // false: --no-cache-output
   bool record_hits = false;   // fill RowResult::hits (tests)
   std::optional<uint64_t> working_set_tokens;  // known already: skip the working-set pass
+  // Rows of curve strategies (kvsim/curve.h) from one stack pass per block size instead of a
+  // cache each: the same figures, every budget for the cost of one (kvsim sweep).
+  bool curve_rows = false;
   // The run's codecs, shared with the attention probe (nullptr: the replay makes its own).
   // REQUIRES: its head_dim is the model's.
   CodecSet* codecs = nullptr;

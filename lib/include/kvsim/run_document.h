@@ -60,6 +60,7 @@ struct DocumentRow {
   std::vector<ClassRow> by_turn;
   std::optional<std::vector<ClassRow>> by_session;  // when the workload has sessions
   std::optional<ServeFigures> serve;               // kvsim serve: the row under load
+  std::optional<Curve> curve;                      // kvsim curve: hits at every capacity
 
   // Peak held over the budget: tokens over a token budget, bytes over a byte budget (nullopt
   // when unbounded).

@@ -9,12 +9,25 @@
 #include "kvsim/error.h"
 #include "kvsim/index.h"
 #include "kvsim/sweep.h"
+#include "curve/stack_passes.h"
+#include "curve/stack_row.h"
 #include "engine/row_tally.h"
 
 namespace kvsim {
 namespace {
 
-class Row {
+// A row of the replay: a strategy at a budget, stepped request by request.
+class PointRow {
+ public:
+  virtual ~PointRow() = default;
+  virtual uint64_t Step(const Request& r, Tick now) = 0;
+  virtual uint64_t tokens_held() const = 0;
+  virtual uint64_t bytes_held() const = 0;
+  virtual RowResult Finish() = 0;
+};
+
+// A row with its own cache: the index and the ledger.
+class Row final : public PointRow {
  public:
   Row(const Strategy& strategy, const BudgetSpec& spec, const Budget& budget, const TokenCost& cost,
       const RunOptions& options, bool by_session, const IndexContext& context)
@@ -28,7 +41,7 @@ class Row {
     result_.cost = cost;
   }
 
-  uint64_t Step(const Request& r, Tick now) {
+  uint64_t Step(const Request& r, Tick now) override {
     const uint64_t hit = index_->Match(r, now);
     assert(hit <= (r.prompt_len == 0 ? 0 : r.prompt_len - 1));
     index_->Insert(r, options_.cache_output ? r.tokens : r.prompt(), now);
@@ -41,12 +54,12 @@ class Row {
     return hit;
   }
 
-  uint64_t tokens_held() const { return ledger_.tokens(); }
-  uint64_t bytes_held() const { return ledger_.bytes(); }
+  uint64_t tokens_held() const override { return ledger_.tokens(); }
+  uint64_t bytes_held() const override { return ledger_.bytes(); }
   const Strategy& strategy() const { return result_.strategy; }
   bool unbounded() const { return !result_.budget.tokens && !result_.budget.bytes; }
 
-  RowResult Finish() {
+  RowResult Finish() override {
     tally_.Finish(ledger_.evictions(), options_.model.fp16_bytes_per_token());
     return std::move(result_);
   }
@@ -59,6 +72,21 @@ class Row {
   RowTally tally_;
 };
 
+// A curve strategy's row, from its block size's stack pass (RunOptions::curve_rows).
+class CurvePointRow final : public PointRow {
+ public:
+  CurvePointRow(std::unique_ptr<StackRow> row, const StackPasses* passes, uint64_t block_size)
+      : row_(std::move(row)), passes_(passes), b_(block_size) {}
+  uint64_t Step(const Request& r, Tick) override { return row_->Step(r, passes_->Latest(b_)); }
+  uint64_t tokens_held() const override { return row_->tokens_held(); }
+  uint64_t bytes_held() const override { return row_->bytes_held(); }
+  RowResult Finish() override { return row_->Finish(); }
+
+ private:
+  std::unique_ptr<StackRow> row_;
+  const StackPasses* passes_;
+  uint64_t b_;
+};
 
 }  // namespace
 
@@ -84,19 +112,29 @@ uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
 
 namespace {
 
-// The rows of `points`, each strategy's codec built and measured once.
-std::vector<std::unique_ptr<Row>> MakeRows(const Workload& workload,
-                                           const std::vector<PointSpec>& points,
-                                           uint64_t working_set, const RunOptions& options) {
+// The rows of `points`, each strategy's codec built and measured once; with curve_rows, the
+// curve strategies' rows read `passes`.
+std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
+                                                const std::vector<PointSpec>& points,
+                                                uint64_t working_set, const RunOptions& options,
+                                                StackPasses* passes) {
   const uint64_t fp16 = options.model.fp16_bytes_per_token();
   const bool by_session = !workload.info().session_names.empty();
   CodecSet own(options.model.head_dim, options.seed);
   CodecSet& codecs = options.codecs != nullptr ? *options.codecs : own;
-  std::vector<std::unique_ptr<Row>> rows;
+  std::vector<std::unique_ptr<PointRow>> rows;
   for (const PointSpec& p : points) {
     const Strategy& strategy = *p.strategy;
     const TokenCost cost = codecs.Cost(strategy.codec, strategy.codec_options, options.model);
     const Budget budget = ResolveBudget(*p.budget, working_set, fp16);
+    if (options.curve_rows && !CurveRefusal(strategy, cost)) {
+      const uint64_t b = BlockSizeOf(strategy);
+      passes->Add(b);
+      rows.push_back(std::make_unique<CurvePointRow>(
+          std::make_unique<StackRow>(strategy, *p.budget, budget, cost, options, by_session),
+          passes, b));
+      continue;
+    }
     rows.push_back(std::make_unique<Row>(strategy, *p.budget, budget, cost, options, by_session,
                                          IndexContext{&workload, options.cache_output}));
   }
@@ -115,10 +153,13 @@ RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& p
   } else if (need_ws) {
     run.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
   }
-  std::vector<std::unique_ptr<Row>> rows = MakeRows(workload, points, run.working_set_tokens, options);
-  const Row* ws_row = nullptr;  // a row whose final holdings are the working set
+  StackPasses passes(options.cache_output);
+  std::vector<std::unique_ptr<PointRow>> rows =
+      MakeRows(workload, points, run.working_set_tokens, options, &passes);
+  const PointRow* ws_row = nullptr;  // a row whose final holdings are the working set
   for (const auto& row : rows) {
-    if (row->strategy().index == "radix" && row->unbounded()) ws_row = row.get();
+    const auto* cache = dynamic_cast<const Row*>(row.get());
+    if (cache && cache->strategy().index == "radix" && cache->unbounded()) ws_row = row.get();
   }
   std::unique_ptr<Row> shadow;
   if (!need_ws && ws_row == nullptr) {
@@ -133,6 +174,7 @@ RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& p
   Tick now = 0;
   while (const Request* r = stream->Next()) {
     if ((now & 255) == 0) ThrowIfStopped();
+    passes.Step(*r);
     for (size_t i = 0; i < rows.size(); ++i) {
       const uint64_t hit = rows[i]->Step(*r, now);
       if (options.on_step) {

@@ -73,6 +73,7 @@ DocumentRow RowOf(const RowResult& r, const RunOptions& options, double tps,
   d.bits_per_channel = r.bits_per_channel;
   d.attention = r.attention;
   d.serve = r.serve;
+  d.curve = r.curve;
   for (size_t t = 0; t < r.by_turn.size(); ++t) d.by_turn.push_back(ClassOf(t + 1, r.by_turn[t]));
   if (session_names.empty()) return d;
   d.by_session.emplace();

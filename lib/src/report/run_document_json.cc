@@ -66,6 +66,22 @@ ojson ServeSettingsJson(const ServeSettings& s) {
   return o;
 }
 
+ojson CurveJson(const Curve& c, ojson* row) {
+  ojson points = ojson::array();
+  for (const CurvePoint& p : c.points) {
+    points.push_back({{"tokens", p.tokens},
+                      {"bytes", p.bytes},
+                      {"hit_tokens", p.hit_tokens},
+                      {"token_hit_rate", p.token_hit_rate},
+                      {"hit_requests", p.hit_requests},
+                      {"request_hit_rate", p.request_hit_rate}});
+  }
+  ojson info = {{"block_size", c.block_size}, {"sample", c.sample}, {"change_points", c.change_points}};
+  if (c.error) info["error"] = {{"mean_abs", c.error->mean_abs}, {"max_abs", c.error->max_abs}};
+  (*row)["curve_info"] = info;
+  return points;
+}
+
 ojson RowJson(const DocumentRow& r) {
   ojson row;
   if (r.point) row["point"] = *r.point;
@@ -98,6 +114,7 @@ ojson RowJson(const DocumentRow& r) {
   row["by_turn"] = ClassesJson("turn", r.by_turn);
   if (r.by_session) row["by_session"] = ClassesJson("session", *r.by_session);
   if (r.serve) AddServeJson(*r.serve, &row);
+  if (r.curve) row["curve"] = CurveJson(*r.curve, &row);
   return row;
 }
 

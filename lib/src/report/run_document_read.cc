@@ -266,6 +266,29 @@ ServeFigures ReadServe(const Reader& r, const ojson& row, const std::string& at)
   return f;
 }
 
+Curve ReadCurve(const Reader& r, const ojson& row, const std::string& at) {
+  Curve c;
+  const ojson& info = r.Object(row, "curve_info", at);
+  c.block_size = r.Count(info, "block_size", at + ".curve_info");
+  c.sample = r.Number(info, "sample", at + ".curve_info");
+  c.change_points = r.Count(info, "change_points", at + ".curve_info");
+  if (info.contains("error")) {
+    const ojson& e = r.Object(info, "error", at + ".curve_info");
+    c.error = CurveError{r.Number(e, "mean_abs", at + ".curve_info.error"),
+                         r.Number(e, "max_abs", at + ".curve_info.error")};
+  }
+  const ojson& points = r.Array(row, "curve", at);
+  for (size_t i = 0; i < points.size(); ++i) {
+    const std::string here = at + ".curve" + Reader::Index(i);
+    const ojson& p = points[i];
+    if (!p.is_object()) r.Fail(here, "expected an object", p);
+    c.points.push_back({r.Count(p, "tokens", here), r.Count(p, "bytes", here),
+                        r.Count(p, "hit_tokens", here), r.Count(p, "hit_requests", here),
+                        r.Number(p, "token_hit_rate", here), r.Number(p, "request_hit_rate", here)});
+  }
+  return c;
+}
+
 DocumentRow ReadRow(const Reader& r, const ojson& row, size_t i, uint64_t points, bool sweep) {
   const std::string at = "results" + Reader::Index(i);
   if (!row.is_object()) r.Fail(at, "expected an object", row);
@@ -289,6 +312,7 @@ DocumentRow ReadRow(const Reader& r, const ojson& row, size_t i, uint64_t points
   d.by_turn = ReadClasses(r, row, "by_turn", "turn", at);
   if (row.contains("by_session")) d.by_session = ReadClasses(r, row, "by_session", "session", at);
   if (row.contains("ttft")) d.serve = ReadServe(r, row, at);
+  if (row.contains("curve")) d.curve = ReadCurve(r, row, at);
   return d;
 }
 
