@@ -1,4 +1,5 @@
 // `kvsim sweep`: every strategy x budget point in parallel; JSON, CSV and a report.
+#include <algorithm>
 #include <sstream>
 
 #include "commands.h"
@@ -20,6 +21,20 @@ struct SweepArgs {
   int64_t jobs = 0;
 };
 
+// Curve strategies' rows come from one stack pass per block size, and their curves go to the
+// report; with radix in the sweep, the token-granular LRU's curve (block-trie:block_size=1) is
+// drawn beside its points.
+void UseCurves(RunOptions* options, const std::vector<Strategy>& strategies) {
+  options->curve_rows = true;
+  options->curve_strategies = strategies;
+  const bool radix = std::any_of(strategies.begin(), strategies.end(),
+                                 [](const Strategy& s) { return s.index == "radix"; });
+  const Strategy lru = ParseStrategy(kTokenLru);
+  const bool has_lru = std::any_of(strategies.begin(), strategies.end(),
+                                   [&](const Strategy& s) { return s.text == lru.text; });
+  if (radix && !has_lru) options->curve_strategies.push_back(lru);
+}
+
 void DoSweep(const SweepArgs& a) {
   OutputFiles files(RunInputs(a.run));
   files.Declare("--json", a.run.json);
@@ -35,6 +50,7 @@ void DoSweep(const SweepArgs& a) {
   // The statistics pass replays unbounded radix anyway: its working set serves every point.
   const WorkloadStats stats = ComputeStats(*plan.workload, plan.options.cache_output);
   plan.options.working_set_tokens = stats.working_set_tokens;
+  UseCurves(&plan.options, plan.strategies);
   RunDocument doc = ReplayToDocument(&plan, "sweep points", [&](const RunOptions& o) {
     return Sweep(*plan.workload, plan.strategies, plan.budgets, o, sweep);
   });

@@ -36,10 +36,27 @@ struct Curve {
   uint64_t block_size = 0;
   double sample = 1;             // share of blocks tracked (1: exact)
   uint64_t change_points = 0;    // points before thinning
+  uint64_t blocks = 0;           // distinct blocks of the workload (estimated when sampled)
   std::vector<CurvePoint> points;
   std::optional<CurveError> error;  // sampled curves, when the exact one was computed too
   bool operator==(const Curve&) const = default;
 };
+
+struct CurveOptions {
+  double sample = 1;          // SHARDS rate in (0, 1]; 1: exact
+  bool check_sample = false;  // also compute the exact curve and report the sampled one's error
+  size_t points = 2000;       // at most about this many points per curve (0: every change point)
+};
+
+// A strategy's curve, as a run or sweep carries it beside its rows.
+struct NamedCurve {
+  std::string strategy;
+  Curve curve;
+  bool operator==(const NamedCurve&) const = default;
+};
+
+// The token-granular LRU: the curve strategy closest to radix, drawn beside radix's points.
+inline constexpr const char* kTokenLru = "block-trie:block_size=1";
 
 // Why `strategy`, whose codec costs `cost`, has no one-pass curve (a sentence for the user that
 // suggests `kvsim sweep`); nullopt for a curve strategy.

@@ -10,12 +10,6 @@
 
 namespace kvsim {
 
-struct CurveOptions {
-  double sample = 1;         // SHARDS rate in (0, 1]; 1: exact
-  bool check_sample = false;  // also compute the exact curve and report the sampled one's error
-  size_t points = 2000;      // at most this many points per curve (0: every change point)
-};
-
 // One row per strategy, in order: exact curves carry the unbounded replay's figures (equal to
 // `kvsim run --budget inf`), sampled ones the requests and prompt tokens exactly and the hits
 // at the unbounded end as estimated; each row's `curve` holds the points.

@@ -62,6 +62,10 @@ struct RunOptions {
   // Rows of curve strategies (kvsim/curve.h) from one stack pass per block size instead of a
   // cache each: the same figures, every budget for the cost of one (kvsim sweep).
   bool curve_rows = false;
+  // The curves to compute in the same pass (RunResult::curves): those of these strategies that
+  // are curve strategies (the others are skipped), each at these options.
+  std::vector<Strategy> curve_strategies;
+  CurveOptions curve;
   // The run's codecs, shared with the attention probe (nullptr: the replay makes its own).
   // REQUIRES: its head_dim is the model's.
   CodecSet* codecs = nullptr;
@@ -80,6 +84,7 @@ double PrefillTokensPerSecond(const RunOptions& options);
 struct RunResult {
   uint64_t working_set_tokens = 0;
   std::vector<RowResult> rows;  // strategy-major: for each strategy, each budget
+  std::vector<NamedCurve> curves;  // RunOptions::curve_strategies that have curves, in order
 };
 
 // One point of a run's grid: a strategy at a budget.

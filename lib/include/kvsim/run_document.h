@@ -134,6 +134,7 @@ struct RunDocument {
   std::optional<std::vector<std::string>> command;
   std::optional<ServeSettings> serve;  // kvsim serve
   std::optional<PlanFacts> plan;       // kvsim plan
+  std::vector<NamedCurve> curves;      // kvsim sweep: the curve strategies' curves
 
   // A row's budget in bytes, token budgets priced at fp16; nullopt when unbounded.
   std::optional<double> BudgetBytes(const DocumentRow& row) const;

@@ -58,10 +58,16 @@ std::vector<CurvePoint> CurveBuilder::Points(uint64_t block_size, uint64_t bytes
   return points;
 }
 
-std::vector<CurvePoint> ThinPoints(const std::vector<CurvePoint>& points, size_t n) {
+std::vector<CurvePoint> ThinPoints(const std::vector<CurvePoint>& points, size_t n,
+                                   const std::vector<uint64_t>& keep_at) {
   if (n == 0 || points.size() <= n) return points;
   std::vector<bool> keep(points.size(), false);
   keep.back() = true;
+  for (const uint64_t tokens : keep_at) {
+    const auto it = std::upper_bound(points.begin(), points.end(), tokens,
+                                     [](uint64_t t, const CurvePoint& p) { return t < p.tokens; });
+    if (it != points.begin()) keep[std::prev(it) - points.begin()] = true;
+  }
   const double lo = double(points.front().tokens), hi = double(points.back().tokens);
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {

@@ -31,7 +31,10 @@ class CurveBuilder {
 // About `n` of the points (all when n is 0 or enough): for each of n capacities evenly spaced
 // over the curve, the last point at or below it; the first point at or above each whole percent
 // of token hit rate (so "the smallest cache reaching 90%" reads exactly); and the last point.
-std::vector<CurvePoint> ThinPoints(const std::vector<CurvePoint>& points, size_t n);
+// The points in effect at the capacities `keep_at` (tokens) stay too, so that CurveAt reads
+// them exactly.
+std::vector<CurvePoint> ThinPoints(const std::vector<CurvePoint>& points, size_t n,
+                                   const std::vector<uint64_t>& keep_at = {});
 
 // The mean and largest absolute token hit rate difference of `sampled` from `exact` over 1,000
 // evenly spaced capacities up to the exact curve's last point.

@@ -1,12 +1,17 @@
-// StackPasses: one exact stack pass per block size, stepped once per request and read by every
-// row of that block size (the replay's curve rows). Internal header.
+// StackPasses: the stack passes of one replay, stepped once per request: an exact pass per block
+// size that rows read (the replay's curve rows), and per curve asked for, an exact or sampled
+// pass with its histogram. Internal header.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 
+#include "curve/curve_builder.h"
 #include "curve/stack_pass.h"
+#include "kvsim/curve.h"
 
 namespace kvsim {
 
@@ -14,25 +19,31 @@ class StackPasses {
  public:
   explicit StackPasses(bool cache_output) : cache_output_(cache_output) {}
 
-  // A pass for `block_size` (once; later calls find it).
-  void Add(uint64_t block_size) {
-    auto& pass = passes_[block_size];
-    if (!pass.pass) pass.pass = std::make_unique<StackPass>(block_size, cache_output_);
-  }
+  // The exact pass of `block_size`, for rows.
+  void AddRows(uint64_t block_size) { Entry(block_size, std::nullopt); }
+  // The passes and histograms the curve of `block_size` needs under `options`.
+  void AddCurve(uint64_t block_size, const CurveOptions& options);
   // Steps every pass with the next request.
-  void Step(const Request& r) {
-    for (auto& [b, p] : passes_) p.latest = &p.pass->Step(r);
-  }
-  // The distances of the last request stepped. REQUIRES: Add(block_size), then Step.
-  const BlockDistances& Latest(uint64_t block_size) const { return *passes_.at(block_size).latest; }
+  void Step(const Request& r);
+  // The exact distances of the last request stepped. REQUIRES: AddRows(block_size), then Step.
+  const BlockDistances& Latest(uint64_t block_size) const;
+
+  // The curve of `block_size` priced at `bytes_per_token`, not thinned, after the last Step.
+  // REQUIRES: AddCurve(block_size, options) with the same options.
+  Curve CurveOf(uint64_t block_size, const CurveOptions& options, uint64_t bytes_per_token) const;
 
  private:
-  struct Entry {
+  struct Pass {
     std::unique_ptr<StackPass> pass;
+    std::unique_ptr<CurveBuilder> curve;  // when a curve reads it
     const BlockDistances* latest = nullptr;
   };
+  using Key = std::pair<uint64_t, double>;  // block size, sample rate (0: exact)
+  Pass& Entry(uint64_t block_size, std::optional<double> rate);
+
   bool cache_output_;
-  std::map<uint64_t, Entry> passes_;
+  std::map<Key, Pass> passes_;
+  uint64_t requests_ = 0, prompt_tokens_ = 0;
 };
 
 }  // namespace kvsim

@@ -129,7 +129,7 @@ std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
     const Budget budget = ResolveBudget(*p.budget, working_set, fp16);
     if (options.curve_rows && !CurveRefusal(strategy, cost)) {
       const uint64_t b = BlockSizeOf(strategy);
-      passes->Add(b);
+      passes->AddRows(b);
       rows.push_back(std::make_unique<CurvePointRow>(
           std::make_unique<StackRow>(strategy, *p.budget, budget, cost, options, by_session),
           passes, b));
@@ -139,6 +139,26 @@ std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
                                          IndexContext{&workload, options.cache_output}));
   }
   return rows;
+}
+
+// A curve asked for: the strategy's block size and bytes per token.
+struct CurveSpec {
+  std::string strategy;
+  uint64_t block_size = 0, bytes_per_token = 0;
+};
+
+// The curves of RunOptions::curve_strategies that are curve strategies, their passes added.
+std::vector<CurveSpec> CurveSpecs(const RunOptions& options, StackPasses* passes) {
+  CodecSet own(options.model.head_dim, options.seed);
+  CodecSet& codecs = options.codecs != nullptr ? *options.codecs : own;
+  std::vector<CurveSpec> specs;
+  for (const Strategy& s : options.curve_strategies) {
+    const TokenCost cost = codecs.Cost(s.codec, s.codec_options, options.model);
+    if (CurveRefusal(s, cost)) continue;
+    specs.push_back({s.text, BlockSizeOf(s), cost.hot_bytes});
+    passes->AddCurve(specs.back().block_size, options.curve);
+  }
+  return specs;
 }
 
 }  // namespace
@@ -156,6 +176,7 @@ RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& p
   StackPasses passes(options.cache_output);
   std::vector<std::unique_ptr<PointRow>> rows =
       MakeRows(workload, points, run.working_set_tokens, options, &passes);
+  const std::vector<CurveSpec> curves = CurveSpecs(options, &passes);
   const PointRow* ws_row = nullptr;  // a row whose final holdings are the working set
   for (const auto& row : rows) {
     const auto* cache = dynamic_cast<const Row*>(row.get());
@@ -190,6 +211,10 @@ RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& p
   for (size_t i = 0; i < rows.size(); ++i) {
     run.rows.push_back(rows[i]->Finish());
     run.rows.back().point = points[i].number;
+  }
+  for (const CurveSpec& c : curves) {
+    Curve curve = passes.CurveOf(c.block_size, options.curve, c.bytes_per_token);
+    run.curves.push_back({c.strategy, std::move(curve)});
   }
   return run;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <mutex>
@@ -57,6 +58,38 @@ std::vector<std::vector<PointSpec>> Batches(const std::vector<Strategy>& strateg
   return batches;
 }
 
+// The curves batch k computes: those of the strategies whose first point is in it, so that no
+// two workers pass over the workload for the same curve (a curve with no point goes to batch 0).
+std::vector<Strategy> CurvesOfBatch(const std::vector<std::vector<PointSpec>>& batches, size_t k,
+                                    const std::vector<Strategy>& curves) {
+  std::vector<Strategy> mine;
+  for (const Strategy& s : curves) {
+    size_t first = 0, at = SIZE_MAX;
+    for (size_t b = 0; b < batches.size(); ++b) {
+      for (const PointSpec& p : batches[b]) {
+        if (p.strategy->text == s.text && (at == SIZE_MAX || p.number < at)) {
+          at = p.number;
+          first = b;
+        }
+      }
+    }
+    if (first == k) mine.push_back(s);
+  }
+  return mine;
+}
+
+// The batches' curves in the order asked for.
+std::vector<NamedCurve> OrderCurves(const std::vector<Strategy>& asked,
+                                    std::vector<NamedCurve> found) {
+  std::vector<NamedCurve> out;
+  for (const Strategy& s : asked) {
+    for (NamedCurve& c : found) {
+      if (c.strategy == s.text) out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategies,
@@ -79,13 +112,17 @@ RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategie
   std::atomic<size_t> next{0}, done{0};
   std::exception_ptr failure;
   std::mutex mu;
+  std::vector<NamedCurve> curves;
   auto worker = [&] {
     for (size_t k = next++; k < batches.size(); k = next++) {
       try {
-        RunResult one = ReplayPoints(workload, batches[k], shared);
+        RunOptions mine = shared;
+        mine.curve_strategies = CurvesOfBatch(batches, k, options.curve_strategies);
+        RunResult one = ReplayPoints(workload, batches[k], mine);
         for (size_t i = 0; i < one.rows.size(); ++i) run.rows[batches[k][i].slot] = std::move(one.rows[i]);
         std::lock_guard<std::mutex> lock(mu);
         run.working_set_tokens = one.working_set_tokens;
+        for (NamedCurve& c : one.curves) curves.push_back(std::move(c));
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu);
         if (!failure) failure = std::current_exception();
@@ -103,6 +140,7 @@ RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategie
   worker();
   for (auto& t : threads) t.join();
   if (failure) std::rethrow_exception(failure);
+  run.curves = OrderCurves(options.curve_strategies, std::move(curves));
   return run;
 }
 

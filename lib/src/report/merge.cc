@@ -1,6 +1,7 @@
 // Joining the documents of a sharded sweep (see kvsim/merge.h).
 #include "kvsim/merge.h"
 
+#include <algorithm>
 #include <map>
 
 #include "kvsim/error.h"
@@ -71,6 +72,27 @@ RunDocument MergePlans(const std::vector<RunDocument>& shards, const std::vector
   return out;
 }
 
+// Every shard's curves, each strategy once (every shard computes the same curve), in the order
+// of the sweep's strategies, curves of other strategies after them.
+std::vector<NamedCurve> MergeCurves(const std::vector<RunDocument>& shards) {
+  const std::vector<std::string>& order = shards.front().sweep->strategies;
+  const auto rank = [&](const std::string& s) {
+    return std::find(order.begin(), order.end(), s) - order.begin();
+  };
+  std::vector<NamedCurve> out;
+  for (const RunDocument& d : shards) {
+    for (const NamedCurve& c : d.curves) {
+      const bool seen = std::any_of(out.begin(), out.end(),
+                                    [&](const NamedCurve& o) { return o.strategy == c.strategy; });
+      if (!seen) out.push_back(c);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [&](const NamedCurve& a, const NamedCurve& b) {
+    return rank(a.strategy) < rank(b.strategy);
+  });
+  return out;
+}
+
 }  // namespace
 
 RunDocument ReadShard(const nlohmann::ordered_json& json, const std::string& name) {
@@ -106,6 +128,7 @@ RunDocument MergeRuns(const std::vector<RunDocument>& shards, const std::vector<
   out.sweep->shard = "merged";
   out.rows.clear();
   for (const auto& [p, row] : rows) out.rows.push_back(*row);
+  out.curves = MergeCurves(shards);
   return out;
 }
 

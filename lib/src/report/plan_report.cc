@@ -9,6 +9,7 @@
 #include "kvsim/error.h"
 #include "plan_chart.h"
 #include "plan_doc_report.h"
+#include "curve_report.h"
 #include "plan_summary.h"
 #include "report_tables.h"
 #include "serve_report.h"
@@ -114,6 +115,7 @@ Facts WorkloadFactsOf(const RunDocument& doc) {
                                                 static_cast<double>(m.fp16_bytes_per_token),
                                             Axis::Format::kBytes) + " at fp16)"}};
   if (doc.workload_stats) AddStatsFacts(*doc.workload_stats, &f);
+  if (const auto gap = RadixGapFact(doc)) f.push_back({"radix vs token LRU", *gap});
   f.push_back({"model", m.name + ": " + n(m.layers) + " layers x " + n(m.kv_heads) + " KV heads x " +
                             n(m.head_dim) + " dims, " +
                             FormatTick(static_cast<double>(m.fp16_bytes_per_token), Axis::Format::kBytes) +
@@ -131,9 +133,9 @@ std::vector<ReportChart> ReportCharts(const RunDocument& doc, const ReportOption
   const Axis budget{"cache budget (bytes; token budgets at fp16)", Axis::Format::kBytes, true};
   charts.push_back(Chart("hit_rate", LineChart("Token hit rate against cache budget", budget,
                                           {"token hit rate", Axis::Format::kPercent},
-                                          ByStrategy(doc, [](const DocumentRow& r) {
+                                          WithCurves(doc, ByStrategy(doc, [](const DocumentRow& r) {
                                             return r.token_hit_rate;
-                                          }))));
+                                          })))));
   charts.push_back(Chart("gpu_seconds", LineChart("Prefill GPU-seconds saved against cache budget", budget,
                                              {"prefill GPU-seconds saved", Axis::Format::kSeconds},
                                              ByStrategy(doc, [](const DocumentRow& r) {
@@ -178,7 +180,9 @@ namespace {
 const char kSummaryNote[] =
     "The smallest swept budget that reaches each token hit rate, per strategy: the budget as "
     "written, then its size (token budgets priced at fp16). \"not reached\": no swept budget "
-    "reaches it. Attention rel-L2: the mean relative error of attention computed from the "
+    "reaches it. For a block-trie, whose whole hit-rate curve is computed, the smallest cache on "
+    "the curve that reaches it, marked (curve), priced at the codec's bytes. Attention rel-L2: "
+    "the mean relative error of attention computed from the "
     "strategy's stored bytes (- when not probed).";
 
 const ReportChart* Find(const std::vector<ReportChart>& charts, const std::string& name) {

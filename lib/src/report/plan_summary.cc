@@ -1,6 +1,8 @@
 // The report's at-a-glance section (see plan_summary.h).
 #include "plan_summary.h"
 
+#include "curve_report.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -82,6 +84,7 @@ std::vector<StrategyTargets> PickBudgets(const RunDocument& doc, const std::vect
       if (hit >= targets[t] / 100 && Better(doc, row, s.picks[t])) s.picks[t] = PickOf(doc, row);
     }
   }
+  PickFromCurves(doc, targets, &plans);
   return plans;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "curve/curve_builder.h"
 #include "kvsim/budget.h"
 #include "kvsim/version.h"
 
@@ -101,6 +102,16 @@ RunDocument MakeRunDocument(const WorkloadInfo& info, const RunResult& run,
                static_cast<uint64_t>(m.head_dim), m.fp16_bytes_per_token(), tps};
   doc.cache_output = options.cache_output;
   for (const RowResult& r : run.rows) doc.rows.push_back(RowOf(r, options, tps, info.session_names));
+  // Thinned, a curve still reads exactly at every row's budget.
+  std::vector<uint64_t> capacities;
+  for (const RowResult& r : run.rows) {
+    if (r.budget.tokens) capacities.push_back(*r.budget.tokens);
+    if (r.budget.bytes && r.cost.hot_bytes > 0) capacities.push_back(*r.budget.bytes / r.cost.hot_bytes);
+  }
+  for (const NamedCurve& c : run.curves) {
+    doc.curves.push_back(c);
+    doc.curves.back().curve.points = ThinPoints(c.curve.points, options.curve.points, capacities);
+  }
   return doc;
 }
 

@@ -76,7 +76,7 @@ ojson CurveJson(const Curve& c, ojson* row) {
                       {"hit_requests", p.hit_requests},
                       {"request_hit_rate", p.request_hit_rate}});
   }
-  ojson info = {{"block_size", c.block_size}, {"sample", c.sample}, {"change_points", c.change_points}};
+  ojson info = {{"block_size", c.block_size}, {"sample", c.sample}, {"change_points", c.change_points}, {"blocks", c.blocks}};
   if (c.error) info["error"] = {{"mean_abs", c.error->mean_abs}, {"max_abs", c.error->max_abs}};
   (*row)["curve_info"] = info;
   return points;
@@ -165,6 +165,14 @@ ojson ToJson(const RunDocument& d) {
                     {"budgets", d.sweep->budgets}};
   }
   if (d.plan) doc["plan"] = PlanJson(*d.plan);
+  if (!d.curves.empty()) {
+    doc["curves"] = ojson::array();
+    for (const NamedCurve& c : d.curves) {
+      ojson one = {{"strategy", c.strategy}};
+      one["curve"] = CurveJson(c.curve, &one);
+      doc["curves"].push_back(one);
+    }
+  }
   if (d.workload_stats) doc["workload_stats"] = StatsToJson(*d.workload_stats);
   if (d.command) doc["command"] = *d.command;
   return doc;

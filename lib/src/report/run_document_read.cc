@@ -272,6 +272,7 @@ Curve ReadCurve(const Reader& r, const ojson& row, const std::string& at) {
   c.block_size = r.Count(info, "block_size", at + ".curve_info");
   c.sample = r.Number(info, "sample", at + ".curve_info");
   c.change_points = r.Count(info, "change_points", at + ".curve_info");
+  c.blocks = r.Count(info, "blocks", at + ".curve_info");
   if (info.contains("error")) {
     const ojson& e = r.Object(info, "error", at + ".curve_info");
     c.error = CurveError{r.Number(e, "mean_abs", at + ".curve_info.error"),
@@ -381,6 +382,14 @@ void ReadHeader(const Reader& r, const ojson& json, RunDocument* d) {
   if (json.contains("workload_stats")) d->workload_stats = ReadStats(r, json);
   if (json.contains("serve")) d->serve = ReadServeSettings(r, json);
   if (json.contains("plan")) d->plan = ReadPlan(r, json);
+  if (json.contains("curves")) {
+    const ojson& curves = r.Array(json, "curves", "");
+    for (size_t i = 0; i < curves.size(); ++i) {
+      const std::string at = "curves" + Reader::Index(i);
+      if (!curves[i].is_object()) r.Fail(at, "expected an object", curves[i]);
+      d->curves.push_back({r.String(curves[i], "strategy", at), ReadCurve(r, curves[i], at)});
+    }
+  }
 }
 
 SweepFacts ReadSweep(const Reader& r, const ojson& json) {

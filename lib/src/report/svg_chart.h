@@ -9,6 +9,7 @@
 // (the budget polyline), "ytick"/"xtick" (tick labels), "bar", "pareto" (a front point).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,9 @@ struct Series {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y), x ascending
   int style = -1;                                 // colour/marker/dash; -1: the series' position
+  // Where the markers go when not at every point (a curve drawn through many points, marked
+  // at the swept budgets only).
+  std::optional<std::vector<std::pair<double, double>>> marks;
 };
 
 struct Axis {

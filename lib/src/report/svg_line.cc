@@ -104,7 +104,7 @@ std::string Line(const Frame& f, const Series& s, int style, double width, const
   std::string svg = "<path class=\"series\" d=\"" + d + "\" fill=\"none\" stroke=\"" + Color(style) +
                     "\" stroke-width=\"" + Num(width) + "\"" +
                     (dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"") + "/>\n";
-  for (const auto& [px, py] : s.points) {
+  for (const auto& [px, py] : s.marks ? *s.marks : s.points) {
     svg += Marker(style, f.X(px), f.Y(py), "",
                   s.name + ": " + FormatTick(px, x.format) + ", " + FormatTick(py, y.format));
   }
