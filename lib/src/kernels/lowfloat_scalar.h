@@ -101,14 +101,21 @@ inline float Decode(uint8_t c, const Format& t) {
   return negative ? -v : v;
 }
 
-// Decode of every E4M3 code, for the kernels' block scales.
-inline const float* E4M3Values() {
+// Decode of every code (256 entries, the byte as index), for the kernels' lookups.
+template <LowFloat Fmt>
+const float* Values() {
   static const std::array<float, 256> kValues = [] {
     std::array<float, 256> v;
-    for (uint32_t c = 0; c < 256; ++c) v[c] = Decode(static_cast<uint8_t>(c), kE4M3);
+    const Format& t = Of(Fmt);
+    for (uint32_t c = 0; c < 256; ++c) v[c] = Decode(static_cast<uint8_t>(c), t);
     return v;
   }();
   return kValues.data();
+}
+inline const float* E4M3Values() { return Values<LowFloat::kE4M3>(); }
+inline const float* ValuesOf(LowFloat f) {
+  return f == LowFloat::kE4M3 ? Values<LowFloat::kE4M3>()
+         : f == LowFloat::kE5M2 ? Values<LowFloat::kE5M2>() : Values<LowFloat::kE2M1>();
 }
 
 // The E2M1 values times two, as signed bytes, by code (a 16-entry byte table for shuffles).

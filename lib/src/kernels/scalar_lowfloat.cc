@@ -21,7 +21,7 @@ void EncodeBlock(const float* x, float k, float global, uint8_t* codes, uint8_t*
   float amax = 0.f;
   for (size_t j = 0; j < kBlock; ++j) amax = std::max(amax, std::fabs(x[j]));
   *scale = lowfloat::Encode(amax * k, lowfloat::kE4M3);
-  const float sv = lowfloat::Decode(*scale, lowfloat::kE4M3) * global;
+  const float sv = lowfloat::E4M3Values()[*scale] * global;
   const float inv = sv > 0.f ? 1.f / sv : 0.f;
   for (size_t j = 0; j < kBlock; j += 2) {
     const uint8_t lo = lowfloat::Encode(x[j] * inv, lowfloat::kE2M1);
@@ -44,22 +44,22 @@ void LowFloatToF32(const uint8_t* codes, size_t n, LowFloat format, float* out) 
 
 void ScoreFp8(const float* q, const uint8_t* keys, size_t stride, size_t n, size_t d,
               LowFloat format, float* out) {
-  const lowfloat::Format& t = lowfloat::Of(format);
+  const float* value = lowfloat::ValuesOf(format);
   for (size_t i = 0; i < n; ++i) {
     const uint8_t* c = keys + i * stride;
     float s = 0;
-    for (size_t j = 0; j < d; ++j) s += q[j] * lowfloat::Decode(c[j], t);
+    for (size_t j = 0; j < d; ++j) s += q[j] * value[c[j]];
     out[i] = s;
   }
 }
 
 void AccumulateFp8(const float* w, float scale, const uint8_t* codes, size_t stride, size_t n,
                    size_t d, LowFloat format, float* acc) {
-  const lowfloat::Format& t = lowfloat::Of(format);
+  const float* value = lowfloat::ValuesOf(format);
   for (size_t i = 0; i < n; ++i) {
     const uint8_t* c = codes + i * stride;
     const float ws = w[i] * scale;
-    for (size_t j = 0; j < d; ++j) acc[j] += ws * lowfloat::Decode(c[j], t);
+    for (size_t j = 0; j < d; ++j) acc[j] += ws * value[c[j]];
   }
 }
 
@@ -78,7 +78,7 @@ void ScoreNvfp4(const float* q, const uint8_t* codes, size_t stride, size_t n, s
     for (size_t b = 0; b < d / kBlock; ++b) {
       float p = 0;
       for (size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) p += q[j] * E2M1(c, j);
-      s += lowfloat::Decode(c[d / 2 + b], lowfloat::kE4M3) * p;
+      s += lowfloat::E4M3Values()[c[d / 2 + b]] * p;
     }
     out[i] = s;
   }
@@ -89,7 +89,7 @@ void AccumulateNvfp4(const float* w, float scale, const uint8_t* codes, size_t s
   for (size_t i = 0; i < n; ++i) {
     const uint8_t* c = codes + i * stride;
     for (size_t b = 0; b < d / kBlock; ++b) {
-      const float ws = w[i] * scale * lowfloat::Decode(c[d / 2 + b], lowfloat::kE4M3);
+      const float ws = w[i] * scale * lowfloat::E4M3Values()[c[d / 2 + b]];
       for (size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) acc[j] += ws * E2M1(c, j);
     }
   }
