@@ -11,6 +11,8 @@
 #include "kvsim/kernels.h"
 #include "kvsim/model.h"
 #include "kvsim/strategy.h"
+#include "kvsim/replay.h"
+#include "support/random_workload.h"
 
 namespace kvsim {
 namespace {
@@ -151,6 +153,31 @@ TEST_CASE("fp8 / nvfp4 encode to identical bytes under every kernel set") {
       CHECK_MESSAGE(out == first, spec << " " << name);
     }
     ForceKernels(AvailableKernels().back());
+  }
+}
+
+TEST_CASE("fp8 / nvfp4 combine with every index; byte budgets price the encoded bytes") {
+  auto w = testing::RandomWorkload(6);
+  RunOptions o;
+  o.model = FindModel("llama-3-8b");
+  const uint64_t vectors = 2ull * o.model.layers * o.model.kv_heads;  // K and V per token
+  std::vector<std::string> specs;
+  for (const auto& index : IndexEntries()) {
+    specs.push_back(index.name + "+fp8");
+    specs.push_back(index.name + "+nvfp4");
+  }
+  const auto strategies = ParseStrategyList(specs);
+  const RunResult run = Replay(*w, strategies, ParseBudgetList({"64MiB"}), o);
+  REQUIRE(run.rows.size() == specs.size());
+  for (const auto& row : run.rows) {
+    const bool fp8 = row.strategy.codec == "fp8";
+    INFO(row.strategy.text);
+    CHECK(row.cost.hot_bytes == vectors * (fp8 ? 128 : 72));
+    CHECK(row.cost.cold_bytes == row.cost.hot_bytes);
+    CHECK(row.peak_bytes <= (64ull << 20));
+    if (row.peak_tokens > 0) {
+      CHECK(row.compression_ratio == doctest::Approx(fp8 ? 2.0 : 256.0 / 72));
+    }
   }
 }
 
