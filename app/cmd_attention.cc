@@ -110,8 +110,9 @@ void Attention(const AttentionArgs& a) {
   files.Declare("--json", a.json);
   if (!a.kernels.empty()) ForceKernels(a.kernels);
   std::vector<std::string> specs = a.codecs.empty()
-      ? std::vector<std::string>{"fp16", "q8", "q4", "two-tier", "turboquant:key_bits=3,value_bits=3",
-                                 "turboquant", "turboquant:key_mode=mse"}
+      ? std::vector<std::string>{"fp16", "fp8", "fp8:format=e5m2", "q8", "q4", "nvfp4", "two-tier",
+                                 "turboquant:key_bits=3,value_bits=3", "turboquant",
+                                 "turboquant:key_mode=mse"}
       : SplitSpecItems(a.codecs);
   CheckArgs(a);
   std::unique_ptr<KvSource> source =

@@ -108,7 +108,10 @@ void ReadBandwidth(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 
-const char* kCodecs[] = {"fp16", "q8", "q4", "turboquant:key_mode=mse,rotation=hadamard",
+// fp8 next to fp16 (same layout idea, half the bytes) and nvfp4 next to q4 (4-bit codes, block
+// scales) in the same run.
+const char* kCodecs[] = {"fp16", "fp8", "fp8:format=e5m2", "q8", "q4", "nvfp4",
+                         "turboquant:key_mode=mse,rotation=hadamard",
                          "turboquant:rotation=hadamard", "turboquant:key_mode=mse,rotation=dense",
                          "turboquant:rotation=dense"};
 

@@ -14,14 +14,17 @@ import sys
 
 CODECS = [
     ("fp16", "fp16", "f16 x f16: 8.9 / 9.5"),
+    ("fp8 e4m3", "fp8", ""),
+    ("fp8 e5m2", "fp8:format=e5m2", ""),
     ("q8", "q8", "q8_0 quantize 28; q8_0 x q8_0: 6.3 / 6.9"),
     ("q4", "q4", "q4_0 x q8_0: 7.4 / 8.5"),
+    ("nvfp4", "nvfp4", ""),
     ("turboquant mse 4-bit, hadamard", "turboquant:key_mode=mse,rotation=hadamard", ""),
     ("turboquant prod 4-bit, hadamard", "turboquant:rotation=hadamard", ""),
     ("turboquant mse 4-bit, dense", "turboquant:key_mode=mse,rotation=dense", ""),
     ("turboquant prod 4-bit, dense", "turboquant:rotation=dense", ""),
 ]
-KEY_BYTES = {"fp16": 256, "q8": 144, "q4": 80}  # TurboQuant: from the benchmark's bytes/s
+KEY_BYTES = {"fp16": 256, "fp8": 128, "fp8:format=e5m2": 128, "q8": 144, "q4": 80, "nvfp4": 72}  # TurboQuant: from the benchmark's bytes/s
 
 
 def main(path):
@@ -37,7 +40,8 @@ def main(path):
         ns.setdefault(name, []).append(1e9 / b["items_per_second"])
         if "bytes_per_second" in b:
             key_bytes[name] = b["bytes_per_second"] / b["items_per_second"]
-    best = "avx512icl" if any("/avx512icl/" in n for n in ns) else "avx512"
+    best = next((k for k in ("avx512icl", "avx512", "avx2", "sse4")
+                 if any(f"/{k}/" in n for n in ns)), "scalar")
     bw = statistics.median(bandwidth)
 
     def cell(name, bold=False):

@@ -14,6 +14,11 @@
 
 namespace kvsim {
 
+// The minifloats of the fp8 and nvfp4 codecs (lowfloat_scalar.h has the definitions): OCP FP8
+// E4M3 (max 448, no infinities) and E5M2 (max 57344), and FP4 E2M1 (max 6). One code per byte
+// (E2M1 in the low four bits, sign in bit 3).
+enum class LowFloat : uint32_t { kE4M3, kE5M2, kE2M1 };
+
 struct Kernels {
   const char* name;
 
@@ -98,6 +103,32 @@ struct Kernels {
   void (*accumulate_turboquant)(const float* w, const uint8_t* codes, size_t stride, size_t n,
                                 size_t d, uint32_t bits, const float* lut, float qjl_scale,
                                 float* y, float* z);
+
+  // --- fp8 / nvfp4 (minifloat codes; see LowFloat) ---
+  // out[i] = the code of x[i] * inv_scale, rounded to nearest even; magnitudes beyond the
+  // format's largest (infinities included) saturate to it; NaN gives NaN (E2M1, which has
+  // none: the largest magnitude).
+  void (*f32_to_lowfloat)(const float* x, size_t n, float inv_scale, LowFloat format,
+                          uint8_t* out);
+  void (*lowfloat_to_f32)(const uint8_t* codes, size_t n, LowFloat format, float* out);
+  // fp8 keys of d codes (E4M3 or E5M2), `stride` bytes apart: out[i] = sum_j q[j] value(code_ij),
+  // before the per-tensor scale.
+  void (*score_fp8)(const float* q, const uint8_t* keys, size_t stride, size_t n, size_t d,
+                    LowFloat format, float* out);
+  // acc[j] += sum_i (w[i] scale) value(code_ij).
+  void (*accumulate_fp8)(const float* w, float scale, const uint8_t* codes, size_t stride,
+                         size_t n, size_t d, LowFloat format, float* acc);
+  // NVFP4 of d values (REQUIRES: d % 16 == 0, global_scale > 0 and finite): d/2 bytes of E2M1
+  // codes (two per byte, the even-indexed value in the low nibble), then d/16 E4M3 block
+  // scales. Block b's scale is E4M3(amax_b / (6 global_scale)); its values are
+  // E2M1(x / (scale_b global_scale)) (all zero when the scale is zero).
+  void (*encode_nvfp4)(const float* x, size_t d, float global_scale, uint8_t* out);
+  // out[i] = sum_b scale_b sum_(j in b) q[j] E2M1(code_ij), before the global scale.
+  void (*score_nvfp4)(const float* q, const uint8_t* codes, size_t stride, size_t n, size_t d,
+                      float* out);
+  // acc[j] += sum_i (w[i] scale) scale_ib E2M1(code_ij).
+  void (*accumulate_nvfp4)(const float* w, float scale, const uint8_t* codes, size_t stride,
+                           size_t n, size_t d, float* acc);
 };
 
 const Kernels& ScalarKernels();

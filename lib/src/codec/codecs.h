@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "kvsim/codec.h"
+#include "kvsim/kernels.h"
 
 namespace kvsim {
 
@@ -12,6 +13,12 @@ std::unique_ptr<VectorCodec> NewFp16Codec(size_t dim);
 
 // Groupwise asymmetric quantization (bits 8 or 4). Throws Error on a bad group size.
 std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size, size_t dim);
+
+// OCP FP8 (E4M3 or E5M2) with one per-tensor scale, calibrated (amax / largest) or 1.0.
+std::unique_ptr<VectorCodec> NewFp8Codec(LowFloat format, bool calibrated, size_t dim);
+// NVFP4: E2M1 values, an E4M3 scale per 16, a calibrated fp32 per-tensor scale. Throws Error
+// unless 16 divides dim.
+std::unique_ptr<VectorCodec> NewNvfp4Codec(size_t dim);
 
 // Hot tail in fp16, older tokens in a groupwise store of `store_bits`.
 std::unique_ptr<KvCodec> NewTwoTierCodec(uint64_t tail, uint32_t store_bits, size_t group,

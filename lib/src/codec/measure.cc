@@ -33,10 +33,23 @@ double RelMse(const VectorCodec& c, Rng& rng, size_t samples) {
   return sum / static_cast<double>(samples);
 }
 
+// Calibrates per-tensor choices (fp8 and nvfp4 scales, TurboQuant's outlier channels) on
+// kCalibration unit vectors of their own stream, as the attention probe does on a context.
+void Calibrate(KvCodec& codec, size_t d, uint64_t seed) {
+  constexpr size_t kCalibration = 64;
+  Rng rng(seed ^ 0x63616c6962726174ull);
+  std::vector<float> x;
+  for (size_t i = 0; i < kCalibration; ++i) {
+    const auto v = Unit(rng, d);
+    x.insert(x.end(), v.begin(), v.end());
+  }
+  codec.Calibrate(x.data(), x.data(), kCalibration);
+}
+
 }  // namespace
 
 std::vector<std::string> DefaultCodecSpecs() {
-  return {"fp32", "fp16", "q8", "q4", "two-tier", "turboquant:key_bits=2,value_bits=2",
+  return {"fp32", "fp16", "fp8", "fp8:format=e5m2", "q8", "q4", "nvfp4", "two-tier", "turboquant:key_bits=2,value_bits=2",
           "turboquant:key_bits=3,value_bits=3", "turboquant", "turboquant:rotation=hadamard",
           "turboquant:key_mode=mse"};
 }
@@ -47,6 +60,7 @@ std::vector<CodecMeasurement> MeasureCodecs(const std::vector<std::string>& spec
   for (const auto& spec : specs) {
     const CodecSpec c = ParseCodecSpec(spec);
     const auto codec = MakeCodec(c.name, c.options, dim, seed);
+    Calibrate(*codec, dim, seed);
     const Tier tier = codec->tail() == kNoTail ? Tier::kHot : Tier::kCold;
     const VectorCodec& k = codec->key(tier);
     const VectorCodec& v = codec->value(tier);

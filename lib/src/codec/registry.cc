@@ -71,6 +71,26 @@ const std::vector<CodecRow>& Rows() {
                                 o.Choice("store") == "q8" ? 8 : 4,
                                 static_cast<size_t>(o.Int("group_size")), d);
        }},
+      {{"fp8",
+        "OCP FP8 with one fp32 scale per (layer, KV head) tensor: vLLM / SGLang / TensorRT-LLM "
+        "kv_cache_dtype=fp8",
+        {{"format", Type::kChoice, 0, 0, 0, {"e4m3", "e5m2"},
+          "e4m3: 3 mantissa bits, largest 448; e5m2: 2 mantissa bits, largest 57344"},
+         {"scale", Type::kChoice, 0, 0, 0, {"calibrated", "none"},
+          "calibrated: amax / largest value of the vectors calibrated on; none: 1.0 (vLLM's "
+          "default)"}}},
+       [](const Options& o, uint32_t d, uint64_t) {
+         const LowFloat f = o.Choice("format") == "e5m2" ? LowFloat::kE5M2 : LowFloat::kE4M3;
+         const bool calibrated = o.Choice("scale") == "calibrated";
+         return NewUniformKvCodec(NewFp8Codec(f, calibrated, d), NewFp8Codec(f, calibrated, d));
+       }},
+      {{"nvfp4",
+        "NVIDIA NVFP4: E2M1 values, an E4M3 scale per 16 values and a calibrated fp32 scale per "
+        "tensor",
+        {}},
+       [](const Options&, uint32_t d, uint64_t) {
+         return NewUniformKvCodec(NewNvfp4Codec(d), NewNvfp4Codec(d));
+       }},
       {{"turboquant",
         "random rotation + Lloyd-Max codebook per coordinate (mse), keys with a 1-bit QJL "
         "residual for unbiased inner products (prod) (Zandieh et al. 2025)",

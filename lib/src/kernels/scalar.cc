@@ -5,6 +5,7 @@
 
 #include "fp16_scalar.h"
 #include "kvsim/kernels.h"
+#include "scalar_lowfloat.h"
 
 namespace kvsim {
 namespace {
@@ -308,7 +309,14 @@ const Kernels& ScalarKernels() {
       .score_groupwise = ScoreGroupwise,
       .quantize_planes = QuantizePlanes,
       .score_turboquant = ScoreTurboQuant,
-      .accumulate_turboquant = AccumulateTurboQuant};
+      .accumulate_turboquant = AccumulateTurboQuant,
+      .f32_to_lowfloat = reference::F32ToLowFloat,
+      .lowfloat_to_f32 = reference::LowFloatToF32,
+      .score_fp8 = reference::ScoreFp8,
+      .accumulate_fp8 = reference::AccumulateFp8,
+      .encode_nvfp4 = reference::EncodeNvfp4,
+      .score_nvfp4 = reference::ScoreNvfp4,
+      .accumulate_nvfp4 = reference::AccumulateNvfp4};
   return k;
 }
 
