@@ -67,7 +67,14 @@ double PrefillTokensPerSecond(const RunOptions& options) {
                                                : options.model.prefill_tokens_per_second;
 }
 
+std::optional<uint64_t> KnownWorkingSetTokens(const Workload& workload, bool cache_output) {
+  const WorkloadInfo& info = workload.info();
+  if (!info.distinct_prompt_tokens) return std::nullopt;
+  return *info.distinct_prompt_tokens + (cache_output ? info.output_tokens : 0);
+}
+
 uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
+  if (const auto known = KnownWorkingSetTokens(workload, cache_output)) return *known;
   RunOptions options;
   options.model = ModelProfiles().front();
   options.cache_output = cache_output;
@@ -87,7 +94,8 @@ namespace {
 // The rows of `points`, each strategy's codec built and measured once.
 std::vector<std::unique_ptr<Row>> MakeRows(const Workload& workload,
                                            const std::vector<PointSpec>& points,
-                                           uint64_t working_set, const RunOptions& options) {
+                                           uint64_t working_set, const RunOptions& options,
+                                           WorkloadMemo* memo) {
   const uint64_t fp16 = options.model.fp16_bytes_per_token();
   const bool by_session = !workload.info().session_names.empty();
   CodecSet own(options.model.head_dim, options.seed);
@@ -98,7 +106,7 @@ std::vector<std::unique_ptr<Row>> MakeRows(const Workload& workload,
     const TokenCost cost = codecs.Cost(strategy.codec, strategy.codec_options, options.model);
     const Budget budget = ResolveBudget(*p.budget, working_set, fp16);
     rows.push_back(std::make_unique<Row>(strategy, *p.budget, budget, cost, options, by_session,
-                                         IndexContext{&workload, options.cache_output}));
+                                         IndexContext{&workload, options.cache_output, memo}));
   }
   return rows;
 }
@@ -108,14 +116,20 @@ std::vector<std::unique_ptr<Row>> MakeRows(const Workload& workload,
 RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& points,
                        const RunOptions& options) {
   RunResult run;
-  bool need_ws = options.working_set_tokens.has_value();
+  const std::optional<uint64_t> known =
+      options.working_set_tokens ? options.working_set_tokens
+                                 : KnownWorkingSetTokens(workload, options.cache_output);
+  bool need_ws = known.has_value();
   for (const PointSpec& p : points) need_ws = need_ws || p.budget->kind == BudgetSpec::Kind::kPercent;
-  if (options.working_set_tokens) {
-    run.working_set_tokens = *options.working_set_tokens;
+  if (known) {
+    run.working_set_tokens = *known;
   } else if (need_ws) {
     run.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
   }
-  std::vector<std::unique_ptr<Row>> rows = MakeRows(workload, points, run.working_set_tokens, options);
+  WorkloadMemo own_memo;
+  std::vector<std::unique_ptr<Row>> rows =
+      MakeRows(workload, points, run.working_set_tokens, options,
+               options.memo != nullptr ? options.memo : &own_memo);
   const Row* ws_row = nullptr;  // a row whose final holdings are the working set
   for (const auto& row : rows) {
     if (row->strategy().index == "radix" && row->unbounded()) ws_row = row.get();

@@ -54,10 +54,11 @@ bool CheckedDepth(const std::string& text, int max_depth) {
 
 namespace {
 
-// Parses and converts one line, prefixing errors with "path:line: ".
-void ParseLine(const LineParser& parser, const std::string& path, const std::string& text,
-               uint64_t line_no, uint64_t line_index, int max_depth, Request* r,
-               std::vector<Token>* tokens, std::string* session) {
+// Parses one line as JSON and hands it to `convert`, prefixing errors with "path:line: ".
+template <typename Convert>
+void ConvertLine(const std::string& path, const std::string& text, uint64_t line_no,
+                 int max_depth, std::vector<Token>* tokens, std::string* session,
+                 const Convert& convert) {
   const std::string where = path + ":" + std::to_string(line_no) + ": ";
   if (!CheckedDepth(text, max_depth)) {
     throw Error(where + "JSON nested deeper than " + std::to_string(max_depth) + " levels");
@@ -68,10 +69,17 @@ void ParseLine(const LineParser& parser, const std::string& path, const std::str
   try {
     tokens->clear();
     session->clear();
-    parser.Parse(obj, line_index, r, tokens, session);
+    convert(obj);
   } catch (const Error& e) {
     throw Error(where + e.what());
   }
+}
+
+void ParseLine(const LineParser& parser, const std::string& path, const std::string& text,
+               uint64_t line_no, uint64_t line_index, int max_depth, Request* r,
+               std::vector<Token>* tokens, std::string* session) {
+  ConvertLine(path, text, line_no, max_depth, tokens, session,
+              [&](const json& obj) { parser.Parse(obj, line_index, r, tokens, session); });
 }
 
 }  // namespace
@@ -156,8 +164,10 @@ JsonlTrace::JsonlTrace(TraceSource source, std::string format,
     const uint64_t here = offset;
     offset += text.size() + 1;
     if (Blank(text)) continue;
-    ParseLine(*parser_, path, text, line_no, order_.size(), limits_.max_json_depth, &r, &tokens,
-              &session);
+    uint64_t sequence = 0;
+    ConvertLine(path, text, line_no, limits_.max_json_depth, &tokens, &session, [&](const json& obj) {
+      sequence = parser_->Validate(obj, order_.size(), &r, &tokens, &session);
+    });
     if (!session.empty() && !sessions_.count(session)) {
       sessions_.emplace(session, static_cast<uint32_t>(info_.session_names.size()));
       info_.session_names.push_back(session);
@@ -166,9 +176,10 @@ JsonlTrace::JsonlTrace(TraceSource source, std::string format,
     last = r.time;
     order_.push_back({r.time, here, order_.size()});
     info_.prompt_tokens += r.prompt_len;
-    info_.output_tokens += r.tokens.size() - r.prompt_len;
+    info_.output_tokens += sequence - r.prompt_len;
   }
   if (order_.empty()) throw Error(path + ": the trace holds no requests");
+  parser_->Summarize(&info_);
   info_.requests = order_.size();
   if (!sorted_) {
     std::stable_sort(order_.begin(), order_.end(),

@@ -23,6 +23,17 @@ class LineParser {
   virtual ~LineParser() = default;
   virtual void Parse(const nlohmann::json& line, uint64_t line_index, Request* r,
                      std::vector<Token>* tokens, std::string* session) const = 0;
+
+  // The validation pass: checks the line exactly as Parse does and sets r's time and prompt_len
+  // and `session`, without materializing what only a replay needs; returns the sequence length
+  // (prompt + output). Called once per line in file order, before any Parse.
+  virtual uint64_t Validate(const nlohmann::json& line, uint64_t line_index, Request* r,
+                            std::vector<Token>* tokens, std::string* session) {
+    Parse(line, line_index, r, tokens, session);
+    return r->tokens.size();
+  }
+  // After the validation pass: adds what it learnt to `info`.
+  virtual void Summarize(WorkloadInfo* /*info*/) {}
 };
 
 class JsonlTrace final : public Workload {
