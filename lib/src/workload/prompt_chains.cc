@@ -7,55 +7,60 @@
 #include "kvsim/error.h"
 
 namespace kvsim {
-namespace {
-
-uint64_t Spread(uint64_t key) {
-  key ^= key >> 31;
-  key *= 0x9e3779b97f4a7c15ull;
-  return key ^ (key >> 29);
-}
-
-}  // namespace
 
 void PromptChains::Add(std::span<const uint64_t> ids, uint64_t prompt_len) {
-  uint64_t parent = 0;  // chain number + 1; 0: the empty chain
+  uint64_t parent = kRoot;
   for (size_t j = 0; j < ids.size(); ++j) {
-    // Ids are below 2^30 (SyntheticIds::Block) and chains below 2^32 - 1: keys never collide.
-    assert(ids[j] < (uint64_t{1} << 30));
-    Slot* s = FindOrAdd(parent << 32 | ids[j]);
-    const uint64_t reach = std::min(block_, prompt_len - block_ * j);
-    if (reach > s->extent) {
-      distinct_ += reach - s->extent;
-      s->extent = static_cast<uint32_t>(reach);
-    }
-    parent = uint64_t{s->chain} + 1;
+    assert(ids[j] < kFirstOther);
+    bool fresh = false;
+    const uint64_t chain = Chain(parent, ids[j], &fresh);
+    Reach(chain, fresh, std::min(block_, prompt_len - block_ * j));
+    parent = chain;
   }
+  ids_added_ += ids.size();
 }
 
-PromptChains::Slot* PromptChains::FindOrAdd(uint64_t key) {
-  if (2 * (used_ + 1) > slots_.size()) Grow();
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = Spread(key) & mask;; i = (i + 1) & mask) {
-    Slot& s = slots_[i];
-    if (s.key == key) return &s;
-    if (s.key == kEmpty) {
-      if (used_ + 1 >= (uint64_t{1} << 32) - 1) throw Error("more than 2^32 distinct prompt blocks");
-      s.key = key;
-      s.chain = static_cast<uint32_t>(used_++);
-      return &s;
+uint64_t PromptChains::Chain(uint64_t parent, uint64_t id, bool* fresh) {
+  const uint64_t code = parent == kRoot ? 1 : parent + 2;
+  const uint64_t key = (parent == kRoot ? 0 : parent + 1) << 30 | id;
+  // An id within reach of the ids seen so far gets a table entry, unless the map has the chain
+  // already (the id was sparse when first seen); a sparse id goes to the map.
+  if (code <= UINT32_MAX && id < 2 * ids_added_ + (uint64_t{1} << 16)) {
+    uint32_t& p = ParentOf(id);
+    if (p == code) return id;
+    if (p == 0 && (others_.empty() || !others_.contains(key))) {
+      p = static_cast<uint32_t>(code);
+      *fresh = true;
+      return id;
     }
   }
+  auto [it, added] = others_.try_emplace(key, kFirstOther + others_.size());
+  if (added && it->second + 2 > UINT32_MAX) throw Error("more than 2^32 distinct prompt blocks");
+  *fresh = added;
+  return it->second;
 }
 
-void PromptChains::Grow() {
-  std::vector<Slot> old(std::max<size_t>(1024, 2 * slots_.size()));
-  old.swap(slots_);
-  const size_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.key == kEmpty) continue;
-    size_t i = Spread(s.key) & mask;
-    while (slots_[i].key != kEmpty) i = (i + 1) & mask;
-    slots_[i] = s;
+uint32_t& PromptChains::ParentOf(uint64_t id) {
+  const uint64_t page = id >> kPageBits;
+  if (page >= parent_pages_.size()) parent_pages_.resize(page + 1);
+  auto& p = parent_pages_[page];
+  if (p.empty()) p.assign(size_t{1} << kPageBits, 0);
+  return p[id & ((uint64_t{1} << kPageBits) - 1)];
+}
+
+void PromptChains::Reach(uint64_t chain, bool fresh, uint64_t reach) {
+  if (fresh) {
+    distinct_ += reach;
+    if (reach < block_) partial_.emplace(chain, static_cast<uint32_t>(reach));
+    return;
+  }
+  const auto it = partial_.find(chain);
+  if (it == partial_.end() || reach <= it->second) return;  // absent: the whole block is counted
+  distinct_ += reach - it->second;
+  if (reach == block_) {
+    partial_.erase(it);
+  } else {
+    it->second = static_cast<uint32_t>(reach);
   }
 }
 
