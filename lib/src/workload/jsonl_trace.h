@@ -54,13 +54,15 @@ class JsonlTrace final : public Workload {
   };
 
   std::unique_ptr<std::istream> OpenInput() const;
+  // The first `count` non-blank lines, re-read from the input (validated already).
+  std::vector<Line> EarlierLines(uint64_t count) const;
 
   WorkloadInfo info_;
   std::shared_ptr<const std::string> memory_;  // the input, when it is not a file
   InputLimits limits_;
   std::unique_ptr<LineParser> parser_;
-  std::vector<Line> order_;  // non-blank lines in replay order
   bool sorted_ = true;       // file order is replay order
+  std::vector<Line> order_;  // non-blank lines in replay order; empty while sorted_
   std::unordered_map<std::string, uint32_t> sessions_;
 };
 
