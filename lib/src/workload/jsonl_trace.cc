@@ -54,11 +54,19 @@ bool CheckedDepth(const std::string& text, int max_depth) {
 
 namespace {
 
-// Parses one line as JSON and hands it to `convert`, prefixing errors with "path:line: ".
-template <typename Convert>
+// Converts one line by `fast` or, when it declines, parses it as JSON and hands it to `convert`;
+// prefixes errors with "path:line: ".
+template <typename Fast, typename Convert>
 void ConvertLine(const std::string& path, const std::string& text, uint64_t line_no,
                  int max_depth, std::vector<Token>* tokens, std::string* session,
-                 const Convert& convert) {
+                 const Fast& fast, const Convert& convert) {
+  try {
+    tokens->clear();
+    session->clear();
+    if (max_depth >= 2 && fast()) return;  // the fast shapes nest two levels deep
+  } catch (const Error& e) {
+    throw Error(path + ":" + std::to_string(line_no) + ": " + e.what());
+  }
   const std::string where = path + ":" + std::to_string(line_no) + ": ";
   if (!CheckedDepth(text, max_depth)) {
     throw Error(where + "JSON nested deeper than " + std::to_string(max_depth) + " levels");
@@ -78,8 +86,10 @@ void ConvertLine(const std::string& path, const std::string& text, uint64_t line
 void ParseLine(const LineParser& parser, const std::string& path, const std::string& text,
                uint64_t line_no, uint64_t line_index, int max_depth, Request* r,
                std::vector<Token>* tokens, std::string* session) {
-  ConvertLine(path, text, line_no, max_depth, tokens, session,
-              [&](const json& obj) { parser.Parse(obj, line_index, r, tokens, session); });
+  ConvertLine(
+      path, text, line_no, max_depth, tokens, session,
+      [&] { return parser.ParseText(text, line_index, r, tokens, session); },
+      [&](const json& obj) { parser.Parse(obj, line_index, r, tokens, session); });
 }
 
 }  // namespace
@@ -165,9 +175,10 @@ JsonlTrace::JsonlTrace(TraceSource source, std::string format,
     offset += text.size() + 1;
     if (Blank(text)) continue;
     uint64_t sequence = 0;
-    ConvertLine(path, text, line_no, limits_.max_json_depth, &tokens, &session, [&](const json& obj) {
-      sequence = parser_->Validate(obj, lines, &r, &tokens, &session);
-    });
+    ConvertLine(
+        path, text, line_no, limits_.max_json_depth, &tokens, &session,
+        [&] { return parser_->ValidateText(text, lines, &r, &tokens, &session, &sequence); },
+        [&](const json& obj) { sequence = parser_->Validate(obj, lines, &r, &tokens, &session); });
     if (!session.empty() && !sessions_.count(session)) {
       sessions_.emplace(session, static_cast<uint32_t>(info_.session_names.size()));
       info_.session_names.push_back(session);

@@ -6,6 +6,7 @@
 #include <istream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -31,6 +32,18 @@ class LineParser {
                             std::vector<Token>* tokens, std::string* session) {
     Parse(line, line_index, r, tokens, session);
     return r->tokens.size();
+  }
+  // Fast paths for lines of a format's common shape, read without building a JSON document:
+  // each converts `text` exactly as Parse / Validate convert its JSON and returns true, or
+  // returns false, and then the caller parses the JSON. Default: no fast path.
+  virtual bool ParseText(std::string_view /*text*/, uint64_t /*line_index*/, Request* /*r*/,
+                         std::vector<Token>* /*tokens*/, std::string* /*session*/) const {
+    return false;
+  }
+  virtual bool ValidateText(std::string_view /*text*/, uint64_t /*line_index*/, Request* /*r*/,
+                            std::vector<Token>* /*tokens*/, std::string* /*session*/,
+                            uint64_t* /*sequence*/) {
+    return false;
   }
   // After the validation pass: adds what it learnt to `info`.
   virtual void Summarize(WorkloadInfo* /*info*/) {}
