@@ -56,8 +56,7 @@ inline std::string HashIdTraceText(uint64_t seed, HashIdTraceOptions o = {}) {
       } else {
         // Every block but the last is whole; the last may be partial unless it was kept whole.
         const bool last_kept = line.ids.size() == kept;
-        line.input = (line.ids.size() - 1) * o.block +
-                     (last_kept ? o.block : uniform(1, o.block));
+        line.input = (line.ids.size() - 1) * o.block + (last_kept ? o.block : uniform(1, o.block));
       }
     }
     lines.push_back(line);
@@ -65,9 +64,10 @@ inline std::string HashIdTraceText(uint64_t seed, HashIdTraceOptions o = {}) {
     for (const uint64_t h : line.ids) {
       ids += (ids.empty() ? "" : ",") + std::to_string(h % o.id_mod * o.id_scale);
     }
-    text += "{\"timestamp\": " + std::to_string(i * 10) + ", \"input_length\": " +
-            std::to_string(line.input) + ", \"output_length\": " +
-            std::to_string(uniform(0, o.max_output)) + ", \"hash_ids\": [" + ids + "]}\n";
+    text += "{\"timestamp\": " + std::to_string(i * 10) +
+            ", \"input_length\": " + std::to_string(line.input) +
+            ", \"output_length\": " + std::to_string(uniform(0, o.max_output)) +
+            ", \"hash_ids\": [" + ids + "]}\n";
   }
   return text;
 }

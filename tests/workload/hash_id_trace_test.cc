@@ -2,12 +2,13 @@
 // expansion gives (the working set against an unbounded radix replay); block indexes on them
 // against the naive reference, at block sizes dividing the trace block and not; belady's
 // future made once for every budget against a replay per budget.
+#include "support/hash_id_trace.h"
+
 #include <doctest/doctest.h>
 
 #include "kvsim/replay.h"
 #include "kvsim/sweep.h"
 #include "kvsim/workload.h"
-#include "support/hash_id_trace.h"
 #include "support/random_workload.h"
 #include "support/reference_indexes.h"
 #include "support/replay_one.h"
@@ -18,7 +19,9 @@ namespace {
 // The same workload without what its reader knew: WorkingSetTokens has to replay it.
 class Unknown final : public Workload {
  public:
-  explicit Unknown(const Workload& w) : w_(w), info_(w.info()) { info_.distinct_prompt_tokens.reset(); }
+  explicit Unknown(const Workload& w) : w_(w), info_(w.info()) {
+    info_.distinct_prompt_tokens.reset();
+  }
   const WorkloadInfo& info() const override { return info_; }
   std::unique_ptr<RequestStream> Open() const override { return w_.Open(); }
 
@@ -97,7 +100,8 @@ void CheckSameRows(const std::vector<RowResult>& a, const std::vector<RowResult>
 }
 
 TEST_CASE("belady: one future for every budget gives each budget's replay alone") {
-  const std::vector<std::string> budgets = {"8tok", "40tok", "150tok", "600tok", "2000tok", "inf", "10%"};
+  const std::vector<std::string> budgets = {"8tok",    "40tok", "150tok", "600tok",
+                                            "2000tok", "inf",   "10%"};
   std::vector<BudgetSpec> specs;
   for (const auto& b : budgets) specs.push_back(ParseBudget(b));
   RunOptions o;
@@ -123,7 +127,10 @@ TEST_CASE("belady: one future for every budget gives each budget's replay alone"
 TEST_CASE("belady: the workload memo makes a key once") {
   WorkloadMemo memo;
   int made = 0;
-  auto make = [&]() -> std::shared_ptr<const void> { ++made; return std::make_shared<const int>(7); };
+  auto make = [&]() -> std::shared_ptr<const void> {
+    ++made;
+    return std::make_shared<const int>(7);
+  };
   const auto a = memo.Get("x", make);
   const auto b = memo.Get("x", make);
   memo.Get("y", make);

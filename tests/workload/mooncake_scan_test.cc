@@ -1,16 +1,16 @@
 // The Mooncake line scanner against the JSON parser: every line it accepts reads to the values
 // the JSON parser gives, lines of other shapes are declined, and a trace read through it equals
 // the same trace read through the JSON parser (lines reshaped so that the scanner declines).
+#include "workload/mooncake_scan.h"
+
 #include <doctest/doctest.h>
 
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "kvsim/error.h"
 #include "kvsim/workload.h"
 #include "support/hash_id_trace.h"
-#include "workload/mooncake_scan.h"
 
 namespace kvsim {
 namespace {
@@ -29,41 +29,44 @@ bool ScansLikeJson(const std::string& line) {
 }
 
 TEST_CASE("mooncake scan: the common shape is read as the JSON parser reads it") {
-  for (const char* line : {
-           R"({"timestamp": 0, "input_length": 6758, "output_length": 500, "hash_ids": [0, 1, 2]})",
-           R"({"hash_ids":[],"output_length":0,"input_length":0,"timestamp":27482})",
-           "\t{ \"timestamp\" :1 ,\"input_length\":\r1, \"output_length\": 2 , \"hash_ids\" : [ 7 ] }  ",
-           R"({"timestamp": 999999999999999999, "input_length": 1, "output_length": 1, "hash_ids": [999999999999999999]})",
-       }) {
+  for (
+      const char* line : {
+          R"({"timestamp": 0, "input_length": 6758, "output_length": 500, "hash_ids": [0, 1, 2]})",
+          R"({"hash_ids":[],"output_length":0,"input_length":0,"timestamp":27482})",
+          "\t{ \"timestamp\" :1 ,\"input_length\":\r1, \"output_length\": 2 , \"hash_ids\" : [ 7 ] "
+          "}  ",
+          R"({"timestamp": 999999999999999999, "input_length": 1, "output_length": 1, "hash_ids": [999999999999999999]})",
+      }) {
     CAPTURE(line);
     CHECK(ScansLikeJson(line));
   }
 }
 
 TEST_CASE("mooncake scan: other shapes are left to the JSON parser") {
-  for (const char* line : {
-           R"({"timestamp": 1.5, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"timestamp": 1e3, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"timestamp": -1, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"timestamp": 01, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1.0]})",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [[1]]})",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1,]})",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": 1})",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1})",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1], "x": 2})",
-           R"({"timestamp": 1, "timestamp": 2, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"\u0074imestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]} x)",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]},)",
-           R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1])",
-           R"({"timestamp": 1000000000000000000, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"timestamp": "1", "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"({"timestamp": null, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
-           R"([{"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]}])",
-           "",
-           "{}",
-       }) {
+  for (
+      const char* line : {
+          R"({"timestamp": 1.5, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"timestamp": 1e3, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"timestamp": -1, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"timestamp": 01, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1.0]})",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [[1]]})",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1,]})",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": 1})",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1})",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1], "x": 2})",
+          R"({"timestamp": 1, "timestamp": 2, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"\u0074imestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]} x)",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]},)",
+          R"({"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1])",
+          R"({"timestamp": 1000000000000000000, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"timestamp": "1", "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"({"timestamp": null, "input_length": 1, "output_length": 1, "hash_ids": [1]})",
+          R"([{"timestamp": 1, "input_length": 1, "output_length": 1, "hash_ids": [1]}])",
+          "",
+          "{}",
+      }) {
     CAPTURE(line);
     MooncakeFields f;
     CHECK_FALSE(ScanMooncakeLine(line, &f));
@@ -81,9 +84,14 @@ TEST_CASE("mooncake scan: random corruptions are declined or read as JSON reads 
       const size_t at = std::uniform_int_distribution<size_t>(0, line.size() - 1)(rng);
       const char c = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
       switch (std::uniform_int_distribution<int>(0, 2)(rng)) {
-        case 0: line[at] = c; break;
-        case 1: line.insert(line.begin() + static_cast<std::ptrdiff_t>(at), c); break;
-        default: line.erase(at, 1);
+        case 0:
+          line[at] = c;
+          break;
+        case 1:
+          line.insert(line.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        default:
+          line.erase(at, 1);
       }
     }
     MooncakeFields f;
@@ -133,7 +141,8 @@ TEST_CASE("mooncake scan: a trace read by the scanner equals the trace read by t
 TEST_CASE("mooncake scan: errors of scanned lines name the file and the line") {
   LoadOptions o;
   o.trace_block = 4;
-  const std::string ok = R"({"timestamp": 0, "input_length": 4, "output_length": 1, "hash_ids": [1]})";
+  const std::string ok =
+      R"({"timestamp": 0, "input_length": 4, "output_length": 1, "hash_ids": [1]})";
   const auto message = [&](const std::string& bad) {
     try {
       ParseWorkload(ok + "\n" + bad + "\n", "m.jsonl", o);
@@ -145,8 +154,10 @@ TEST_CASE("mooncake scan: errors of scanned lines name the file and the line") {
   CHECK(message(R"({"timestamp": 0, "input_length": 5, "output_length": 1, "hash_ids": [1]})") ==
         "m.jsonl:2: hash_ids: 1 ids do not cover input_length 5 at block size 4 (expected 2; see "
         "--trace-block)");
-  CHECK(message(R"({"timestamp": 0, "input_length": 4, "output_length": 1, "hash_ids": [1073741824]})") ==
-        "m.jsonl:2: hash id 1073741824 is out of range (must be below 2^30)");
+  CHECK(
+      message(
+          R"({"timestamp": 0, "input_length": 4, "output_length": 1, "hash_ids": [1073741824]})") ==
+      "m.jsonl:2: hash id 1073741824 is out of range (must be below 2^30)");
 }
 
 }  // namespace

@@ -93,7 +93,9 @@ class WorkloadMemo {
 struct IndexContext {
   const Workload* workload = nullptr;
   bool cache_output = true;
-  WorkloadMemo* memo = nullptr;  // nullptr: nothing is shared; REQUIRES: of this workload and cache_output
+  // Shared knowledge of the run (nullptr: nothing is shared).
+  // REQUIRES: made for this workload and cache_output.
+  WorkloadMemo* memo = nullptr;
 };
 
 // Creates the index `name` (a registry entry) with validated options. Throws Error.

@@ -72,7 +72,9 @@ class BeladyFuture {
   const std::vector<uint64_t>& uses(uint32_t id) const { return uses_[id]; }
 
   // The block of tokens t[0, b_) below `parent`, kNone if the workload has none.
-  uint32_t Find(uint32_t parent, const Token* t) const { return Find(parent, t, HashBlock(parent, t, b_)); }
+  uint32_t Find(uint32_t parent, const Token* t) const {
+    return Find(parent, t, HashBlock(parent, t, b_));
+  }
 
  private:
   uint32_t Find(uint32_t parent, const Token* t, uint64_t h) const {

@@ -141,8 +141,8 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
       const RowResult idle_row = serve.pooled ? pooled.rows[s * budgets.size() + b] : RowResult{};
       for (const std::string& router : serve.routers) {
         const size_t slot = out.rows.size();
-        out.rows.push_back(ServeRow(workload, strategies[s], budget, cost, router, slot, run, serve, progress,
-                                    idle.memo));
+        out.rows.push_back(ServeRow(workload, strategies[s], budget, cost, router, slot, run, serve,
+                                    progress, idle.memo));
         RowResult& row = out.rows.back();
         row.budget_spec = budgets[b];
         row.point = slot;

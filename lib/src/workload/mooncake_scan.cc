@@ -9,7 +9,8 @@ class Scanner {
   explicit Scanner(std::string_view s) : s_(s) {}
 
   void SkipSpace() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\r' || s_[i_] == '\n')) ++i_;
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\r' || s_[i_] == '\n'))
+      ++i_;
   }
 
   bool Eat(char c) {
@@ -26,7 +27,8 @@ class Scanner {
     SkipSpace();
     const size_t start = i_;
     uint64_t x = 0;
-    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') x = 10 * x + static_cast<uint64_t>(s_[i_++] - '0');
+    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9')
+      x = 10 * x + static_cast<uint64_t>(s_[i_++] - '0');
     const size_t digits = i_ - start;
     if (digits == 0 || digits > 18 || (digits > 1 && s_[start] == '0')) return false;
     // A fraction or an exponent makes it a JSON float: not this shape.

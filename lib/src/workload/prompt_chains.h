@@ -47,8 +47,8 @@ class PromptChains {
   static constexpr int kPageBits = 16;
   uint32_t& ParentOf(uint64_t id);
   std::vector<std::vector<uint32_t>> parent_pages_;
-  std::unordered_map<uint64_t, uint64_t> others_;     // (parent << 30 | id) -> chain, past the ids
-  std::unordered_map<uint64_t, uint32_t> partial_;    // chain -> extent, when below B
+  std::unordered_map<uint64_t, uint64_t> others_;   // (parent << 30 | id) -> chain, past the ids
+  std::unordered_map<uint64_t, uint32_t> partial_;  // chain -> extent, when below B
   uint64_t distinct_ = 0;
 };
 
