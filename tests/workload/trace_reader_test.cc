@@ -66,6 +66,26 @@ TEST_CASE("token trace: format detected, known hits, time order, sessions and tu
   CHECK(Hits(*w, "radix", "inf") == std::vector<uint64_t>{0, 4, 7});
 }
 
+TEST_CASE("token trace: sorted lines then out of order: time order, ties in file order, line ids kept") {
+  // Non-blank line i has prompt [10 + i]; its synthetic output is sequence 2 i + 1.
+  const auto w = ParseWorkload(
+      "{\"t\": 1, \"prompt\": [10], \"output\": 2}\n"
+      "{\"t\": 3, \"prompt\": [11], \"output\": 2}\n"
+      "\n"
+      "{\"t\": 3, \"prompt\": [12], \"output\": 2}\n"
+      "{\"t\": 2, \"prompt\": [13], \"output\": 2}\n"
+      "{\"t\": 0, \"prompt\": [14], \"output\": 2}\n",
+      "t.jsonl");
+  auto s = w->Open();
+  for (const uint64_t line : {4, 0, 3, 1, 2}) {
+    const Request* r = s->Next();
+    REQUIRE(r != nullptr);
+    CHECK(r->prompt()[0] == 10 + line);
+    CHECK(r->output()[0] == SyntheticToken(2 * line + 1, 0));
+  }
+  CHECK(s->Next() == nullptr);
+}
+
 std::string MooncakeLine(double ts, uint64_t in, uint64_t out, const std::vector<uint64_t>& ids) {
   std::string s = "{\"timestamp\": " + std::to_string(static_cast<long long>(ts)) +
                   ", \"input_length\": " + std::to_string(in) + ", \"output_length\": " +

@@ -16,7 +16,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "kvsim/ledger.h"
@@ -70,11 +73,29 @@ class Index {
   virtual bool clairvoyant() const { return false; }
 };
 
+// Read-only knowledge derived from one workload (belady's future, per block size), made once
+// and shared by every index of a run that asks for it under the same key, so that a row per
+// budget does not redo a pass over the workload. Thread-safe: the workers of a sweep share one;
+// a key being made is made once, the other callers wait for it.
+class WorkloadMemo {
+ public:
+  // The object stored under `key`, made by `make` if there is none yet.
+  std::shared_ptr<const void> Get(const std::string& key,
+                                  const std::function<std::shared_ptr<const void>()>& make);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const void>> made_;
+};
+
 // What an index may know beyond its options. Only clairvoyant reference indexes (belady) read
 // the workload: they see the whole future, which no serving engine can.
 struct IndexContext {
   const Workload* workload = nullptr;
   bool cache_output = true;
+  // Shared knowledge of the run (nullptr: nothing is shared).
+  // REQUIRES: made for this workload and cache_output.
+  WorkloadMemo* memo = nullptr;
 };
 
 // Creates the index `name` (a registry entry) with validated options. Throws Error.

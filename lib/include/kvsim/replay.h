@@ -15,6 +15,7 @@
 #include "kvsim/budget.h"
 #include "kvsim/codec_set.h"
 #include "kvsim/curve.h"
+#include "kvsim/index.h"
 #include "kvsim/model.h"
 #include "kvsim/serve_figures.h"
 #include "kvsim/strategy.h"
@@ -69,6 +70,9 @@ struct RunOptions {
   // The run's codecs, shared with the attention probe (nullptr: the replay makes its own).
   // REQUIRES: its head_dim is the model's.
   CodecSet* codecs = nullptr;
+  // Shared by the rows' indexes (belady's future; nullptr: each replay makes its own).
+  // REQUIRES: made for this workload and cache_output.
+  WorkloadMemo* memo = nullptr;
   double prefill_tokens_per_second = 0;        // per GPU, for GPU-seconds saved (0: model's)
   // Called after every request of every row with (row, hit tokens, tokens held, bytes held);
   // may be empty. For invariant checks; called from the workers of a sweep with jobs > 1.
@@ -107,6 +111,10 @@ RunResult Replay(const Workload& workload, const std::vector<Strategy>& strategi
                  const std::vector<BudgetSpec>& budgets, const RunOptions& options);
 
 // Tokens the radix index holds after an unbounded replay (the working set of docs/contract.md, "Terms").
+// Without a replay when the workload knows its distinct prompt tokens (block-identified traces:
+// outputs are unique to their requests, so they add their length).
 uint64_t WorkingSetTokens(const Workload& workload, bool cache_output);
+// The working set when it is known without a replay, else nullopt.
+std::optional<uint64_t> KnownWorkingSetTokens(const Workload& workload, bool cache_output);
 
 }  // namespace kvsim

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct WorkloadInfo {
   uint64_t prompt_tokens = 0;
   uint64_t output_tokens = 0;
   std::vector<std::string> session_names;  // empty when requests carry no session
+  // Tokens in the union of every prompt's prefixes (what an unbounded radix tree holds of the
+  // prompts), when the reader knows it without a replay (block-identified traces).
+  std::optional<uint64_t> distinct_prompt_tokens;
 };
 
 class Workload {

@@ -95,7 +95,14 @@ double PrefillTokensPerSecond(const RunOptions& options) {
                                                : options.model.prefill_tokens_per_second;
 }
 
+std::optional<uint64_t> KnownWorkingSetTokens(const Workload& workload, bool cache_output) {
+  const WorkloadInfo& info = workload.info();
+  if (!info.distinct_prompt_tokens) return std::nullopt;
+  return *info.distinct_prompt_tokens + (cache_output ? info.output_tokens : 0);
+}
+
 uint64_t WorkingSetTokens(const Workload& workload, bool cache_output) {
+  if (const auto known = KnownWorkingSetTokens(workload, cache_output)) return *known;
   RunOptions options;
   options.model = ModelProfiles().front();
   options.cache_output = cache_output;
@@ -117,7 +124,7 @@ namespace {
 std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
                                                 const std::vector<PointSpec>& points,
                                                 uint64_t working_set, const RunOptions& options,
-                                                StackPasses* passes) {
+                                                WorkloadMemo* memo, StackPasses* passes) {
   const uint64_t fp16 = options.model.fp16_bytes_per_token();
   const bool by_session = !workload.info().session_names.empty();
   CodecSet own(options.model.head_dim, options.seed);
@@ -136,7 +143,7 @@ std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
       continue;
     }
     rows.push_back(std::make_unique<Row>(strategy, *p.budget, budget, cost, options, by_session,
-                                         IndexContext{&workload, options.cache_output}));
+                                         IndexContext{&workload, options.cache_output, memo}));
   }
   return rows;
 }
@@ -166,16 +173,21 @@ std::vector<CurveSpec> CurveSpecs(const RunOptions& options, StackPasses* passes
 RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& points,
                        const RunOptions& options) {
   RunResult run;
-  bool need_ws = options.working_set_tokens.has_value();
+  const std::optional<uint64_t> known =
+      options.working_set_tokens ? options.working_set_tokens
+                                 : KnownWorkingSetTokens(workload, options.cache_output);
+  bool need_ws = known.has_value();
   for (const PointSpec& p : points) need_ws = need_ws || p.budget->kind == BudgetSpec::Kind::kPercent;
-  if (options.working_set_tokens) {
-    run.working_set_tokens = *options.working_set_tokens;
+  if (known) {
+    run.working_set_tokens = *known;
   } else if (need_ws) {
     run.working_set_tokens = WorkingSetTokens(workload, options.cache_output);
   }
+  WorkloadMemo own_memo;
   StackPasses passes(options.cache_output);
   std::vector<std::unique_ptr<PointRow>> rows =
-      MakeRows(workload, points, run.working_set_tokens, options, &passes);
+      MakeRows(workload, points, run.working_set_tokens, options,
+               options.memo != nullptr ? options.memo : &own_memo, &passes);
   const std::vector<CurveSpec> curves = CurveSpecs(options, &passes);
   const PointRow* ws_row = nullptr;  // a row whose final holdings are the working set
   for (const auto& row : rows) {

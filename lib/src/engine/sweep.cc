@@ -98,6 +98,8 @@ RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategie
   size_t jobs = sweep.jobs ? sweep.jobs : std::max(1u, std::thread::hardware_concurrency());
   const auto batches = Batches(strategies, budgets, sweep.shard, jobs);
   RunOptions shared = options;
+  WorkloadMemo memo;  // belady's future, made once for every batch
+  if (shared.memo == nullptr) shared.memo = &memo;
   if (batches.size() > 1) {
     shared.progress = nullptr;  // progress counts points instead
     // Known once, rather than found by every batch.

@@ -10,11 +10,14 @@
 // Knowing the future takes one pre-pass over the workload: it numbers every distinct block
 // (looked up among its parent's children by a hash of its tokens and verified token by token, so
 // no false match), records each request's block ids and each block's use times. Memory is one id
-// per full block per request.
+// per full block per request. The pre-pass (BeladyFuture) is read-only and shared through the
+// run's WorkloadMemo, so the rows of several budgets make it once; each row keeps only its own
+// cache state.
 #include <algorithm>
 #include <cassert>
 #include <limits>
-#include <set>
+#include <memory>
+#include <string>
 #include <unordered_map>
 
 #include "indexes.h"
@@ -27,16 +30,21 @@ namespace {
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
-class BeladyIndex final : public Index {
+// The workload's blocks and their uses, at one block size: read-only once built.
+class BeladyFuture {
  public:
-  BeladyIndex(uint64_t block_size, Ledger* ledger, const IndexContext& context)
-      : b_(block_size), ledger_(ledger) {
-    if (context.workload == nullptr) throw Error("belady needs the workload (it sees the future)");
-    auto stream = context.workload->Open();
+  struct Block {
+    uint32_t parent;
+    uint64_t depth;
+    size_t tokens;  // offset into tokens_
+  };
+
+  BeladyFuture(uint64_t block_size, const Workload& workload, bool cache_output) : b_(block_size) {
+    auto stream = workload.Open();
     uint64_t t = 0;
     request_begin_.push_back(0);
     while (const Request* r = stream->Next()) {
-      const TokenSpan seq = context.cache_output ? r->tokens : r->prompt();
+      const TokenSpan seq = cache_output ? r->tokens : r->prompt();
       const size_t usable = r->prompt_len == 0 ? 0 : (r->prompt_len - 1) / b_;
       const size_t full = seq.size() / b_;
       uint32_t parent = kNone;
@@ -51,18 +59,72 @@ class BeladyIndex final : public Index {
       request_begin_.push_back(ids_.size());
       ++t;
     }
-    cursor_.assign(blocks_.size(), 0);
-    cached_.assign(blocks_.size(), false);
-    writer_.assign(blocks_.size(), Writer{});
-    pins_.assign(blocks_.size(), 0);
-    key_.assign(blocks_.size(), Key{});
+  }
+
+  size_t blocks() const { return blocks_.size(); }
+  uint64_t depth(uint32_t id) const { return blocks_[id].depth; }
+  // Request `now`'s block ids; the first usable(now) its prompt can hit, the first
+  // inserted(now) its sequence inserts.
+  const uint32_t* ids(Tick now) const { return ids_.data() + request_begin_[now]; }
+  size_t usable(Tick now) const { return usable_[now]; }
+  size_t inserted(Tick now) const { return inserted_[now]; }
+  // Ascending request numbers whose prompt can use block `id`.
+  const std::vector<uint64_t>& uses(uint32_t id) const { return uses_[id]; }
+
+  // The block of tokens t[0, b_) below `parent`, kNone if the workload has none.
+  uint32_t Find(uint32_t parent, const Token* t) const {
+    return Find(parent, t, HashBlock(parent, t, b_));
+  }
+
+ private:
+  uint32_t Find(uint32_t parent, const Token* t, uint64_t h) const {
+    auto range = index_.equal_range(h);
+    for (auto it = range.first; it != range.second; ++it) {
+      const Block& blk = blocks_[it->second];
+      if (blk.parent == parent && CommonPrefix(tokens_.data() + blk.tokens, t, b_) == b_) {
+        return it->second;
+      }
+    }
+    return kNone;
+  }
+
+  uint32_t Intern(uint32_t parent, const Token* t, uint64_t depth) {
+    const uint64_t h = HashBlock(parent, t, b_);
+    if (const uint32_t found = Find(parent, t, h); found != kNone) return found;
+    const uint32_t id = static_cast<uint32_t>(blocks_.size());
+    blocks_.push_back({parent, depth, tokens_.size()});
+    tokens_.insert(tokens_.end(), t, t + b_);
+    uses_.emplace_back();
+    index_.emplace(h, id);
+    return id;
+  }
+
+  const uint64_t b_;
+  std::vector<Block> blocks_;
+  std::vector<Token> tokens_;
+  std::unordered_multimap<uint64_t, uint32_t> index_;
+  std::vector<std::vector<uint64_t>> uses_;  // per block, ascending request numbers
+  std::vector<uint32_t> ids_;                // per request, its block ids
+  std::vector<size_t> request_begin_;
+  std::vector<uint32_t> usable_, inserted_;
+};
+
+class BeladyIndex final : public Index {
+ public:
+  BeladyIndex(uint64_t block_size, Ledger* ledger, std::shared_ptr<const BeladyFuture> future)
+      : b_(block_size), ledger_(ledger), future_(std::move(future)), f_(*future_) {
+    cursor_.assign(f_.blocks(), 0);
+    cached_.assign(f_.blocks(), false);
+    writer_.assign(f_.blocks(), Writer{});
+    pins_.assign(f_.blocks(), 0);
+    key_.assign(f_.blocks(), Key{});
   }
 
   bool clairvoyant() const override { return true; }
 
   uint64_t Match(const Request& r, Tick now) override {
-    const uint32_t* ids = ids_.data() + request_begin_[now];
-    const size_t usable = usable_[now];
+    const uint32_t* ids = f_.ids(now);
+    const size_t usable = f_.usable(now);
     size_t hit = 0;
     while (hit < usable && cached_[ids[hit]]) ++hit;
     // Every block this request could use moves on to its next use, hit or not.
@@ -74,8 +136,8 @@ class BeladyIndex final : public Index {
   }
 
   void Insert(const Request&, TokenSpan seq, Tick now) override {
-    const uint32_t* ids = ids_.data() + request_begin_[now];
-    const size_t full = std::min<size_t>(inserted_[now], seq.size() / b_);
+    const uint32_t* ids = f_.ids(now);
+    const size_t full = std::min<size_t>(f_.inserted(now), seq.size() / b_);
     const Writer w = ledger_->NewWriter(seq.size());
     for (size_t k = 0; k < full; ++k) {
       const uint32_t id = ids[k];
@@ -91,16 +153,16 @@ class BeladyIndex final : public Index {
   }
 
   uint64_t Adds(const Request&, TokenSpan seq, Tick now) const override {
-    const uint32_t* ids = ids_.data() + request_begin_[now];
-    const size_t full = std::min<size_t>(inserted_[now], seq.size() / b_);
+    const uint32_t* ids = f_.ids(now);
+    const size_t full = std::min<size_t>(f_.inserted(now), seq.size() / b_);
     uint64_t adds = 0;
     for (size_t k = 0; k < full; ++k) adds += cached_[ids[k]] ? 0 : b_;
     return adds;
   }
 
   uint64_t HeldPrefix(const Request&, TokenSpan seq, Tick now) const override {
-    const uint32_t* ids = ids_.data() + request_begin_[now];
-    const size_t full = std::min<size_t>(inserted_[now], seq.size() / b_);
+    const uint32_t* ids = f_.ids(now);
+    const size_t full = std::min<size_t>(f_.inserted(now), seq.size() / b_);
     size_t k = 0;
     while (k < full && cached_[ids[k]]) ++k;
     return k * b_;
@@ -108,8 +170,7 @@ class BeladyIndex final : public Index {
 
   void Pin(TokenSpan tokens, uint64_t len) override {
     for (const uint32_t id : Path(tokens, len)) {
-      if (pins_[id]++ > 0) continue;
-      order_.erase(key_[id]);
+      if (pins_[id]++ > 0) continue;  // its heap entries go stale while it is pinned
       pinned_tokens_ += b_;
     }
   }
@@ -118,7 +179,7 @@ class BeladyIndex final : public Index {
     for (const uint32_t id : Path(tokens, len)) {
       assert(pins_[id] > 0 && "Unpin without a Pin");
       if (--pins_[id] > 0) continue;
-      order_.insert(key_[id]);
+      Push(key_[id]);
       pinned_tokens_ -= b_;
     }
   }
@@ -126,28 +187,24 @@ class BeladyIndex final : public Index {
   uint64_t pinned_tokens() const override { return pinned_tokens_; }
 
   bool EvictOne() override {
+    while (!order_.empty() && !Current(order_.front())) PopFront();
     if (order_.empty()) return false;
-    const Key victim = *order_.begin();
-    order_.erase(order_.begin());
-    const uint32_t id = victim.id;
+    const uint32_t id = order_.front().id;
+    PopFront();
     cached_[id] = false;
-    const uint64_t k = blocks_[id].depth;
+    const uint64_t k = f_.depth(id);
     ledger_->Evict(k * b_, (k + 1) * b_, writer_[id]);
     key_[id] = Key{};
     return true;
   }
 
  private:
-  struct Block {
-    uint32_t parent;
-    uint64_t depth;
-    size_t tokens;  // offset into tokens_
-  };
   // Eviction order: furthest next use first, then deepest, then id.
   struct Key {
     uint64_t next = kNever;
     uint64_t depth = 0;
     uint32_t id = kNone;
+    bool operator==(const Key&) const = default;
     bool operator<(const Key& o) const {
       if (next != o.next) return next > o.next;
       if (depth != o.depth) return depth > o.depth;
@@ -155,79 +212,84 @@ class BeladyIndex final : public Index {
     }
   };
 
-  // The block of tokens t[0, b_) below `parent`, kNone if the workload has none.
-  uint32_t Find(uint32_t parent, const Token* t, uint64_t h) const {
-    auto range = index_.equal_range(h);
-    for (auto it = range.first; it != range.second; ++it) {
-      const Block& blk = blocks_[it->second];
-      if (blk.parent == parent && CommonPrefix(tokens_.data() + blk.tokens, t, b_) == b_) {
-        return it->second;
-      }
-    }
-    return kNone;
-  }
-
   // The cached full blocks of the first `len` tokens.
   std::vector<uint32_t> Path(TokenSpan tokens, uint64_t len) const {
     std::vector<uint32_t> path;
     uint32_t parent = kNone;
     for (size_t k = 0; k < std::min<uint64_t>(len, tokens.size()) / b_; ++k) {
-      const Token* t = tokens.data() + k * b_;
-      parent = Find(parent, t, HashTokens(parent, t, b_));
+      parent = f_.Find(parent, tokens.data() + k * b_);
       assert(parent != kNone && cached_[parent] && "Pin/Unpin: the index does not hold these tokens");
       path.push_back(parent);
     }
     return path;
   }
 
-  uint32_t Intern(uint32_t parent, const Token* t, uint64_t depth) {
-    const uint64_t h = HashTokens(parent, t, b_);
-    if (const uint32_t found = Find(parent, t, h); found != kNone) return found;
-    const uint32_t id = static_cast<uint32_t>(blocks_.size());
-    blocks_.push_back({parent, depth, tokens_.size()});
-    tokens_.insert(tokens_.end(), t, t + b_);
-    uses_.emplace_back();
-    index_.emplace(h, id);
-    return id;
-  }
-
   // The block was used (or written) at `now`: its next use is its first use after now.
   void Refresh(uint32_t id, Tick now) {
-    const auto& u = uses_[id];
+    const auto& u = f_.uses(id);
     size_t& c = cursor_[id];
     while (c < u.size() && u[c] <= now) ++c;
-    const Key updated{c < u.size() ? u[c] : kNever, blocks_[id].depth, id};
-    if (pins_[id] == 0) {
-      order_.erase(key_[id]);  // no-op for a block not yet in the order
-      order_.insert(updated);
-    }
+    const Key updated{c < u.size() ? u[c] : kNever, f_.depth(id), id};
     key_[id] = updated;
+    if (pins_[id] == 0) Push(updated);
   }
+
+  // The eviction order is a heap with lazy deletion: a block's entry is current while it is
+  // cached, unpinned and its key unchanged; older entries are skipped when they surface.
+  bool Current(const Key& k) const {
+    return k.id != kNone && cached_[k.id] && pins_[k.id] == 0 && key_[k.id] == k;
+  }
+
+  void Push(const Key& k) {
+    if (order_.size() >= 2 * f_.blocks() + 1024) {  // drop stale and repeated entries
+      std::erase_if(order_, [&](const Key& e) { return !Current(e); });
+      std::sort(order_.begin(), order_.end());
+      order_.erase(std::unique(order_.begin(), order_.end()), order_.end());
+      std::make_heap(order_.begin(), order_.end(), After);
+    }
+    order_.push_back(k);
+    std::push_heap(order_.begin(), order_.end(), After);
+  }
+
+  void PopFront() {
+    std::pop_heap(order_.begin(), order_.end(), After);
+    order_.pop_back();
+  }
+
+  // Heap order: front() is the first key to evict.
+  static bool After(const Key& a, const Key& b) { return b < a; }
 
   const uint64_t b_;
   Ledger* ledger_;
-  std::vector<Block> blocks_;
-  std::vector<Token> tokens_;
-  std::unordered_multimap<uint64_t, uint32_t> index_;
-  std::vector<std::vector<uint64_t>> uses_;  // per block, ascending request numbers
-  std::vector<uint32_t> ids_;                // per request, its block ids
-  std::vector<size_t> request_begin_;
-  std::vector<uint32_t> usable_, inserted_;
+  const std::shared_ptr<const BeladyFuture> future_;
+  const BeladyFuture& f_;
   std::vector<size_t> cursor_;
   std::vector<bool> cached_;
   std::vector<Writer> writer_;
   std::vector<uint32_t> pins_;
   uint64_t pinned_tokens_ = 0;
   std::vector<Key> key_;
-  std::set<Key> order_;
+  std::vector<Key> order_;  // a heap under After
 };
 
 }  // namespace
 
 std::unique_ptr<Index> NewBeladyIndex(const Options& options, Ledger* ledger,
                                       const IndexContext& context) {
-  return std::make_unique<BeladyIndex>(static_cast<uint64_t>(options.Int("block_size")), ledger,
-                                       context);
+  if (context.workload == nullptr) throw Error("belady needs the workload (it sees the future)");
+  const auto b = static_cast<uint64_t>(options.Int("block_size"));
+  const Workload& w = *context.workload;
+  const bool out = context.cache_output;
+  auto make = [&] { return std::make_shared<const BeladyFuture>(b, w, out); };
+  std::shared_ptr<const BeladyFuture> future;
+  if (context.memo != nullptr) {
+    const std::string key = "belady:" + std::to_string(b) + (out ? ":output" : ":prompt");
+    future = std::static_pointer_cast<const BeladyFuture>(
+        context.memo->Get(key, [&]() -> std::shared_ptr<const void> { return make(); }));
+  } else {
+    future = make();
+  }
+  return std::make_unique<BeladyIndex>(b, ledger, std::move(future));
 }
 
 }  // namespace kvsim

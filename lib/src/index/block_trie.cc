@@ -35,7 +35,7 @@ class BlockTrieIndex final : public Index {
     uint32_t cur = kRoot;
     for (size_t k = 0; k < full; ++k) {
       const Token* t = prompt.data() + k * b_;
-      const uint32_t c = FindChild(cur, t, HashTokens(0, t, b_));
+      const uint32_t c = FindChild(cur, t, HashBlock(0, t, b_));
       if (c == kNone) break;
       path_.push_back(c);
       cur = c;
@@ -56,7 +56,7 @@ class BlockTrieIndex final : public Index {
     bool fresh = false;  // below a new block every block is new: no lookups
     for (size_t k = path_.size(); k < full; ++k) {
       const Token* t = seq.data() + k * b_;
-      const uint64_t h = HashTokens(0, t, b_);
+      const uint64_t h = HashBlock(0, t, b_);
       uint32_t c = fresh ? kNone : FindChild(cur, t, h);
       if (c == kNone) {
         c = NewBlock(cur, k, t, h);
@@ -82,7 +82,7 @@ class BlockTrieIndex final : public Index {
     size_t k = 0;
     for (; k < full; ++k) {
       const Token* t = seq.data() + k * b_;
-      const uint32_t c = FindChild(cur, t, HashTokens(0, t, b_));
+      const uint32_t c = FindChild(cur, t, HashBlock(0, t, b_));
       if (c == kNone) break;
       cur = c;
     }
@@ -152,7 +152,7 @@ class BlockTrieIndex final : public Index {
     uint32_t cur = kRoot;
     for (size_t k = 0; k < std::min<uint64_t>(len, tokens.size()) / b_; ++k) {
       const Token* t = tokens.data() + k * b_;
-      cur = FindChild(cur, t, HashTokens(0, t, b_));
+      cur = FindChild(cur, t, HashBlock(0, t, b_));
       assert(cur != kNone && "Pin/Unpin: the index does not hold these tokens");
       path.push_back(cur);
     }

@@ -51,6 +51,14 @@ const std::vector<RegistryEntry>& IndexEntries() {
   return kEntries;
 }
 
+std::shared_ptr<const void> WorkloadMemo::Get(
+    const std::string& key, const std::function<std::shared_ptr<const void>()>& make) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = made_[key];
+  if (!slot) slot = make();
+  return slot;
+}
+
 std::unique_ptr<Index> MakeIndex(const std::string& name, const Options& options, Ledger* ledger,
                                  const IndexContext& context) {
   for (const auto& row : Rows()) {

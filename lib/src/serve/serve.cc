@@ -79,7 +79,8 @@ std::function<void()> ProgressOf(const RunOptions& run, uint64_t total) {
 // One row: a fleet of replicas of one strategy and budget behind one router.
 RowResult ServeRow(const Workload& workload, const Strategy& strategy, const Budget& budget,
                    const TokenCost& cost, const std::string& router, size_t slot, const RunOptions& run,
-                   const ServeOptions& serve, const std::function<void()>& progress) {
+                   const ServeOptions& serve, const std::function<void()>& progress,
+                   WorkloadMemo* memo) {
   RowResult row;
   row.strategy = strategy;
   row.budget = budget;
@@ -90,7 +91,7 @@ RowResult ServeRow(const Workload& workload, const Strategy& strategy, const Bud
   std::vector<Replica*> replicas;
   for (uint32_t i = 0; i < serve.replicas; ++i) {
     fleet.push_back(std::make_unique<Replica>(strategy, budget, cost, run, serve,
-                                              IndexContext{&workload, run.cache_output}, &tally));
+                                              IndexContext{&workload, run.cache_output, memo}, &tally));
     replicas.push_back(fleet.back().get());
   }
   const auto route = MakeRouter(router, serve.replicas, sessions, RouterBlockSize(strategy));
@@ -113,7 +114,9 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
   for (const std::string& router : serve.routers) MakeRouter(router, serve.replicas, false, 16);
   // The same points replayed without time, one pool of replicas x budget each: the hit rate a
   // pooled idle cache gets.
+  WorkloadMemo memo;  // belady's future, made once for every row and replica
   RunOptions idle = run;
+  if (idle.memo == nullptr) idle.memo = &memo;
   idle.progress = nullptr;
   idle.record_hits = false;
   RunResult pooled;
@@ -138,7 +141,8 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
       const RowResult idle_row = serve.pooled ? pooled.rows[s * budgets.size() + b] : RowResult{};
       for (const std::string& router : serve.routers) {
         const size_t slot = out.rows.size();
-        out.rows.push_back(ServeRow(workload, strategies[s], budget, cost, router, slot, run, serve, progress));
+        out.rows.push_back(ServeRow(workload, strategies[s], budget, cost, router, slot, run, serve,
+                                    progress, idle.memo));
         RowResult& row = out.rows.back();
         row.budget_spec = budgets[b];
         row.point = slot;

@@ -54,10 +54,19 @@ bool CheckedDepth(const std::string& text, int max_depth) {
 
 namespace {
 
-// Parses and converts one line, prefixing errors with "path:line: ".
-void ParseLine(const LineParser& parser, const std::string& path, const std::string& text,
-               uint64_t line_no, uint64_t line_index, int max_depth, Request* r,
-               std::vector<Token>* tokens, std::string* session) {
+// Converts one line by `fast` or, when it declines, parses it as JSON and hands it to `convert`;
+// prefixes errors with "path:line: ".
+template <typename Fast, typename Convert>
+void ConvertLine(const std::string& path, const std::string& text, uint64_t line_no,
+                 int max_depth, std::vector<Token>* tokens, std::string* session,
+                 const Fast& fast, const Convert& convert) {
+  try {
+    tokens->clear();
+    session->clear();
+    if (max_depth >= 2 && fast()) return;  // the fast shapes nest two levels deep
+  } catch (const Error& e) {
+    throw Error(path + ":" + std::to_string(line_no) + ": " + e.what());
+  }
   const std::string where = path + ":" + std::to_string(line_no) + ": ";
   if (!CheckedDepth(text, max_depth)) {
     throw Error(where + "JSON nested deeper than " + std::to_string(max_depth) + " levels");
@@ -68,10 +77,19 @@ void ParseLine(const LineParser& parser, const std::string& path, const std::str
   try {
     tokens->clear();
     session->clear();
-    parser.Parse(obj, line_index, r, tokens, session);
+    convert(obj);
   } catch (const Error& e) {
     throw Error(where + e.what());
   }
+}
+
+void ParseLine(const LineParser& parser, const std::string& path, const std::string& text,
+               uint64_t line_no, uint64_t line_index, int max_depth, Request* r,
+               std::vector<Token>* tokens, std::string* session) {
+  ConvertLine(
+      path, text, line_no, max_depth, tokens, session,
+      [&] { return parser.ParseText(text, line_index, r, tokens, session); },
+      [&](const json& obj) { parser.Parse(obj, line_index, r, tokens, session); });
 }
 
 }  // namespace
@@ -140,7 +158,7 @@ JsonlTrace::JsonlTrace(TraceSource source, std::string format,
   std::string text, session;
   std::vector<Token> tokens;
   Request r;
-  uint64_t line_no = 0, offset = 0;
+  uint64_t line_no = 0, offset = 0, lines = 0;
   double last = 0;
   for (;;) {
     try {
@@ -156,20 +174,29 @@ JsonlTrace::JsonlTrace(TraceSource source, std::string format,
     const uint64_t here = offset;
     offset += text.size() + 1;
     if (Blank(text)) continue;
-    ParseLine(*parser_, path, text, line_no, order_.size(), limits_.max_json_depth, &r, &tokens,
-              &session);
+    uint64_t sequence = 0;
+    ConvertLine(
+        path, text, line_no, limits_.max_json_depth, &tokens, &session,
+        [&] { return parser_->ValidateText(text, lines, &r, &tokens, &session, &sequence); },
+        [&](const json& obj) { sequence = parser_->Validate(obj, lines, &r, &tokens, &session); });
     if (!session.empty() && !sessions_.count(session)) {
       sessions_.emplace(session, static_cast<uint32_t>(info_.session_names.size()));
       info_.session_names.push_back(session);
     }
-    if (r.time < last) sorted_ = false;
+    // A sorted file is streamed as it is; the line order is kept from the first line out of it.
+    if (sorted_ && r.time < last) {
+      sorted_ = false;
+      order_ = EarlierLines(lines);
+    }
     last = r.time;
-    order_.push_back({r.time, here, order_.size()});
+    if (!sorted_) order_.push_back({r.time, here, lines});
+    ++lines;
     info_.prompt_tokens += r.prompt_len;
-    info_.output_tokens += r.tokens.size() - r.prompt_len;
+    info_.output_tokens += sequence - r.prompt_len;
   }
-  if (order_.empty()) throw Error(path + ": the trace holds no requests");
-  info_.requests = order_.size();
+  if (lines == 0) throw Error(path + ": the trace holds no requests");
+  parser_->Summarize(&info_);
+  info_.requests = lines;
   if (!sorted_) {
     std::stable_sort(order_.begin(), order_.end(),
                      [](const Line& a, const Line& b) { return a.time < b.time; });
@@ -183,6 +210,24 @@ std::unique_ptr<std::istream> JsonlTrace::OpenInput() const {
   return in;
 }
 
+std::vector<JsonlTrace::Line> JsonlTrace::EarlierLines(uint64_t count) const {
+  std::vector<Line> lines;
+  const auto in = OpenInput();
+  std::string text, session;
+  std::vector<Token> tokens;
+  Request r;
+  uint64_t offset = 0;
+  while (lines.size() < count && ReadJsonlLine(*in, &text, limits_.max_line_bytes)) {
+    const uint64_t here = offset;
+    offset += text.size() + 1;
+    if (Blank(text)) continue;
+    ParseLine(*parser_, info_.path, text, 0, lines.size(), limits_.max_json_depth, &r, &tokens,
+              &session);
+    lines.push_back({r.time, here, lines.size()});
+  }
+  return lines;
+}
+
 class JsonlTrace::Stream final : public RequestStream {
  public:
   explicit Stream(const JsonlTrace& trace) : trace_(trace), in_(trace.OpenInput()) {
@@ -190,9 +235,11 @@ class JsonlTrace::Stream final : public RequestStream {
   }
 
   const Request* Next() override {
-    if (next_ == trace_.order_.size()) return nullptr;
-    const Line& line = trace_.order_[next_];
+    if (next_ == trace_.info_.requests) return nullptr;
+    uint64_t index = next_;
     if (!trace_.sorted_) {
+      const Line& line = trace_.order_[next_];
+      index = line.index;
       in_->clear();
       in_->seekg(static_cast<std::streamoff>(line.offset));
     }
@@ -206,7 +253,7 @@ class JsonlTrace::Stream final : public RequestStream {
       throw Error(trace_.info_.path + ": the file changed while it was replayed");
     }
     // Line numbers only matter for errors, which the validation pass already caught.
-    ParseLine(*trace_.parser_, trace_.info_.path, text_, 0, line.index,
+    ParseLine(*trace_.parser_, trace_.info_.path, text_, 0, index,
               trace_.limits_.max_json_depth, &request_, &tokens_, &session_);
     request_.tokens = tokens_;
     if (!session_.empty()) {

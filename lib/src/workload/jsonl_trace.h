@@ -6,6 +6,7 @@
 #include <istream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -23,6 +24,29 @@ class LineParser {
   virtual ~LineParser() = default;
   virtual void Parse(const nlohmann::json& line, uint64_t line_index, Request* r,
                      std::vector<Token>* tokens, std::string* session) const = 0;
+
+  // The validation pass: checks the line exactly as Parse does and sets r's time and prompt_len
+  // and `session`, without materializing what only a replay needs; returns the sequence length
+  // (prompt + output). Called once per line in file order, before any Parse.
+  virtual uint64_t Validate(const nlohmann::json& line, uint64_t line_index, Request* r,
+                            std::vector<Token>* tokens, std::string* session) {
+    Parse(line, line_index, r, tokens, session);
+    return r->tokens.size();
+  }
+  // Fast paths for lines of a format's common shape, read without building a JSON document:
+  // each converts `text` exactly as Parse / Validate convert its JSON and returns true, or
+  // returns false, and then the caller parses the JSON. Default: no fast path.
+  virtual bool ParseText(std::string_view /*text*/, uint64_t /*line_index*/, Request* /*r*/,
+                         std::vector<Token>* /*tokens*/, std::string* /*session*/) const {
+    return false;
+  }
+  virtual bool ValidateText(std::string_view /*text*/, uint64_t /*line_index*/, Request* /*r*/,
+                            std::vector<Token>* /*tokens*/, std::string* /*session*/,
+                            uint64_t* /*sequence*/) {
+    return false;
+  }
+  // After the validation pass: adds what it learnt to `info`.
+  virtual void Summarize(WorkloadInfo* /*info*/) {}
 };
 
 class JsonlTrace final : public Workload {
@@ -43,13 +67,15 @@ class JsonlTrace final : public Workload {
   };
 
   std::unique_ptr<std::istream> OpenInput() const;
+  // The first `count` non-blank lines, re-read from the input (validated already).
+  std::vector<Line> EarlierLines(uint64_t count) const;
 
   WorkloadInfo info_;
   std::shared_ptr<const std::string> memory_;  // the input, when it is not a file
   InputLimits limits_;
   std::unique_ptr<LineParser> parser_;
-  std::vector<Line> order_;  // non-blank lines in replay order
   bool sorted_ = true;       // file order is replay order
+  std::vector<Line> order_;  // non-blank lines in replay order; empty while sorted_
   std::unordered_map<std::string, uint32_t> sessions_;
 };
 

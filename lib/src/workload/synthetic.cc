@@ -5,10 +5,12 @@
 namespace kvsim {
 
 void AppendSynthetic(uint64_t sequence, uint64_t from, uint64_t count, std::vector<Token>* out) {
-  const uint32_t base = Mix31(sequence);
-  out->reserve(out->size() + count);
-  for (uint64_t p = from; p < from + count; ++p) {
-    out->push_back(0x80000000u | ((base + static_cast<uint32_t>(p)) & 0x7fffffffu));
+  const uint32_t base = Mix31(sequence) + static_cast<uint32_t>(from);
+  const size_t at = out->size();
+  out->resize(at + count);
+  Token* d = out->data() + at;
+  for (uint64_t i = 0; i < count; ++i) {  // SyntheticToken(sequence, from + i), vectorized
+    d[i] = 0x80000000u | ((base + static_cast<uint32_t>(i)) & 0x7fffffffu);
   }
 }
 

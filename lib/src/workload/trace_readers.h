@@ -4,7 +4,7 @@
 // file and line, before anything is replayed) that also counts requests and tokens and notes
 // each line's time and offset. Streams then re-read the file: sequentially when the times are
 // already in order, else line by line in time order by offset. Memory is O(lines) for the
-// offsets, never O(tokens in the file).
+// offsets of an unsorted trace (nothing per line for a sorted one), never O(tokens in the file).
 #pragma once
 
 #include <memory>
