@@ -27,6 +27,7 @@ struct SweepArgs {
 void UseCurves(RunOptions* options, const std::vector<Strategy>& strategies) {
   options->curve_rows = true;
   options->curve_strategies = strategies;
+  options->curve.points = 500;  // enough for a chart; every swept budget's point is kept too
   const bool radix = std::any_of(strategies.begin(), strategies.end(),
                                  [](const Strategy& s) { return s.index == "radix"; });
   const Strategy lru = ParseStrategy(kTokenLru);

@@ -146,6 +146,7 @@ int main(int argc, char** argv) {
       "  kvsim run workloads/support_chat.json --strategy radix,block-trie --budget inf,25%\n"
       "  kvsim sweep workloads/support_chat.json --strategy radix,two-tier,turboquant \\\n"
       "      --budget 1%..100%:8 --report plan.html\n"
+      "  kvsim curve workloads/mooncake/conversation_trace.jsonl --json curve.json\n"
       "  kvsim compare results/support_chat.json current.json\n"
       "  kvsim strategies\n"
       "Run `kvsim COMMAND --help` for the options of each command.\n"

@@ -41,11 +41,21 @@ namespace {
 // worker holds at most this many caches at once.
 constexpr size_t kMaxLockstepRows = 32;
 
+// With curve rows, the block-trie points of one block size share a batch: they read one stack
+// pass, which a second batch would repeat. Their batch, by block size: 0, 1, ... in first-seen
+// order, modulo the batches.
+size_t CurveBatch(const Strategy& s, size_t n, std::vector<uint64_t>* sizes) {
+  const auto b = static_cast<uint64_t>(s.index_options.Int("block_size"));
+  auto it = std::find(sizes->begin(), sizes->end(), b);
+  if (it == sizes->end()) it = sizes->insert(sizes->end(), b);
+  return static_cast<size_t>(it - sizes->begin()) % n;
+}
+
 // This shard's points, split into batches: round-robin, so that slow rows (belady) spread over
-// the workers, and never more than kMaxLockstepRows in one batch.
+// the workers, and never more than kMaxLockstepRows in one batch (curve rows aside).
 std::vector<std::vector<PointSpec>> Batches(const std::vector<Strategy>& strategies,
                                             const std::vector<BudgetSpec>& budgets,
-                                            const Shard& shard, size_t jobs) {
+                                            const Shard& shard, size_t jobs, bool curve_rows) {
   std::vector<PointSpec> mine;
   for (size_t p = 0; p < strategies.size() * budgets.size(); ++p) {
     if (p % shard.count != shard.index) continue;
@@ -54,7 +64,13 @@ std::vector<std::vector<PointSpec>> Batches(const std::vector<Strategy>& strateg
   const size_t n = std::max({size_t{1}, std::min(jobs, mine.size()),
                              (mine.size() + kMaxLockstepRows - 1) / kMaxLockstepRows});
   std::vector<std::vector<PointSpec>> batches(n);
-  for (size_t k = 0; k < mine.size(); ++k) batches[k % n].push_back(mine[k]);
+  std::vector<uint64_t> sizes;
+  size_t next = 0;
+  for (const PointSpec& p : mine) {
+    const bool curve = curve_rows && p.strategy->index == "block-trie";
+    batches[curve ? CurveBatch(*p.strategy, n, &sizes) : next++ % n].push_back(p);
+  }
+  std::erase_if(batches, [](const std::vector<PointSpec>& b) { return b.empty(); });
   return batches;
 }
 
@@ -96,7 +112,7 @@ RunResult Sweep(const Workload& workload, const std::vector<Strategy>& strategie
                 const std::vector<BudgetSpec>& budgets, const RunOptions& options,
                 const SweepOptions& sweep) {
   size_t jobs = sweep.jobs ? sweep.jobs : std::max(1u, std::thread::hardware_concurrency());
-  const auto batches = Batches(strategies, budgets, sweep.shard, jobs);
+  const auto batches = Batches(strategies, budgets, sweep.shard, jobs, options.curve_rows);
   RunOptions shared = options;
   WorkloadMemo memo;  // belady's future, made once for every batch
   if (shared.memo == nullptr) shared.memo = &memo;
