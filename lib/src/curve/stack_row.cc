@@ -15,12 +15,8 @@ StackRow::StackRow(const Strategy& strategy, const BudgetSpec& spec, const Budge
       capacity_(CapacityBlocks(budget, b_, cost)),
       ledger_(budget, cost),
       options_(options),
-      tally_(&result_, by_session, options.record_hits) {
-  result_.strategy = strategy;
-  result_.budget_spec = spec;
-  result_.budget = budget;
-  result_.cost = cost;
-}
+      result_(EmptyRow(strategy, spec, budget, cost)),
+      tally_(&result_, by_session, options.record_hits) {}
 
 uint64_t StackRow::Step(const Request& r, const BlockDistances& d) {
   const auto within = [&](size_t n) {

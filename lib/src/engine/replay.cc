@@ -34,12 +34,8 @@ class Row final : public PointRow {
       : ledger_(budget, cost),
         index_(MakeIndex(strategy.index, strategy.index_options, &ledger_, context)),
         options_(options),
-        tally_(&result_, by_session, options.record_hits) {
-    result_.strategy = strategy;
-    result_.budget_spec = spec;
-    result_.budget = budget;
-    result_.cost = cost;
-  }
+        result_(EmptyRow(strategy, spec, budget, cost)),
+        tally_(&result_, by_session, options.record_hits) {}
 
   uint64_t Step(const Request& r, Tick now) override {
     const uint64_t hit = index_->Match(r, now);

@@ -25,6 +25,16 @@ void Take(ClassStats& c, uint64_t prompt, uint64_t hit) {
 
 }  // namespace
 
+RowResult EmptyRow(const Strategy& strategy, const BudgetSpec& spec, const Budget& budget,
+                   const TokenCost& cost) {
+  RowResult row;
+  row.strategy = strategy;
+  row.budget_spec = spec;
+  row.budget = budget;
+  row.cost = cost;
+  return row;
+}
+
 void RowTally::Count(uint32_t turn, uint32_t session, uint64_t prompt, uint64_t hit) {
   RowResult& s = *row_;
   s.hit_tokens += hit;

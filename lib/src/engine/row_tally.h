@@ -10,6 +10,10 @@
 
 namespace kvsim {
 
+// A row with nothing counted yet: what it is (strategy, budget, cost).
+RowResult EmptyRow(const Strategy& strategy, const BudgetSpec& spec, const Budget& budget,
+                   const TokenCost& cost);
+
 class RowTally {
  public:
   // `row` is the row being built; it outlives the tally.
