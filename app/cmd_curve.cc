@@ -81,12 +81,16 @@ void AddCurveCommand(CLI::App& app) {
                   "point); the first point at each whole percent of hit rate is always kept")
       ->capture_default_str();
   AddTargetsOption(cmd, &a->targets);
+  cmd->get_option("--targets")
+      ->description("Token hit rates in percent, comma-separated: the table gives each curve's "
+                    "smallest cache reaching each");
+  cmd->remove_option(cmd->get_option("--verbose"));  // the curve table has no per-class lines
   cmd->footer(
       "Examples:\n"
       "  kvsim curve workloads/support_chat.json --strategy block-trie:block_size=1 --json c.json\n"
       "  kvsim curve workloads/mooncake/conversation_trace.jsonl \\\n"
       "      --strategy block-trie,block-trie+q4,block-trie+turboquant --csv c.csv\n"
-      "  kvsim curve workloads/mooncake/toolagent_trace.jsonl --sample 0.01 --check-sample\n"
+      "  kvsim curve workloads/mooncake/synthetic_trace.jsonl --sample 0.1 --check-sample\n"
       "Only stack algorithms have one-pass curves: radix, lru-buckets, belady and two-tier are\n"
       "refused (replay them with `kvsim sweep`). At every cache size the curve equals a\n"
       "`kvsim run` at that budget, exactly.\n"
