@@ -12,12 +12,7 @@
 namespace kvsim {
 namespace {
 
-std::vector<float> Gaussian(size_t n, std::mt19937_64& rng, float scale = 1.f) {
-  std::normal_distribution<float> d(0.f, scale);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
+using testing::Gaussian;
 
 bool IsNan(LowFloat f, uint8_t c) {
   return f == LowFloat::kE4M3 ? (c & 0x7f) == 0x7f : (c & 0x7c) == 0x7c;  // E5M2: inf too

@@ -17,12 +17,7 @@
 namespace kvsim {
 namespace {
 
-std::vector<float> Gaussian(size_t n, std::mt19937_64& rng, float scale = 1.f) {
-  std::normal_distribution<float> d(0.f, scale);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
+using testing::Gaussian;
 
 TEST_CASE("score_f16: every kernel set within 1e-5 of the scalar terms") {
   std::mt19937_64 rng(76);

@@ -3,6 +3,7 @@
 // tests the day it is dispatched.
 #pragma once
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,14 @@ inline std::vector<KernelSet> KernelSets() {
   std::vector<KernelSet> sets;
   for (const auto& name : AvailableKernels()) sets.push_back({name, FindKernels(name)});
   return sets;
+}
+
+// n values drawn from N(0, scale^2).
+inline std::vector<float> Gaussian(size_t n, std::mt19937_64& rng, float scale = 1.f) {
+  std::normal_distribution<float> d(0.f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
 }
 
 }  // namespace kvsim::testing
