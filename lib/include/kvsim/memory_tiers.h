@@ -56,6 +56,12 @@ struct TierFigures {
   uint64_t hit_tokens = 0;        // prompt tokens served from this tier
   uint64_t peak_tokens = 0, peak_bytes = 0;
   uint64_t evictions = 0;         // chunks dropped or demoted for capacity
+  // kvsim serve: prompt tokens found here but recomputed because loading them would have
+  // taken longer; seconds the tier's link spent loading; the context length from which loading
+  // a token beats recomputing it (nullopt: never, or not served in time).
+  uint64_t recomputed_tokens = 0;
+  double load_seconds = 0;
+  std::optional<double> break_even_context;
   bool operator==(const TierFigures&) const = default;
 };
 

@@ -48,7 +48,7 @@ class Row final : public PointRow {
     if (tiers_) hit = tiers_->Extend(seq, r.prompt_len, hit);
     assert(hit <= (r.prompt_len == 0 ? 0 : r.prompt_len - 1));
     index_->Insert(r, seq, now);
-    if (tiers_) tiers_->Written();
+    if (tiers_) tiers_->Written(seq);
     while (ledger_.OverBudget() && index_->EvictOne()) {
     }
     assert(!ledger_.OverBudget());

@@ -93,7 +93,10 @@ ojson TierJson(const TierFigures& t) {
           {"hit_tokens", t.hit_tokens},
           {"peak_tokens", t.peak_tokens},
           {"peak_bytes", t.peak_bytes},
-          {"evictions", t.evictions}};
+          {"evictions", t.evictions},
+          {"recomputed_tokens", t.recomputed_tokens},
+          {"load_seconds", t.load_seconds},
+          {"break_even_context", Nullable(t.break_even_context)}};
 }
 
 // hit_tokens_by_tier, bytes_moved and tiers: rows with memory tiers below the GPU.

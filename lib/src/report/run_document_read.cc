@@ -308,6 +308,10 @@ TierFigures ReadTier(const Reader& r, const ojson& t, const std::string& at) {
   f.peak_tokens = r.Count(t, "peak_tokens", at);
   f.peak_bytes = r.Count(t, "peak_bytes", at);
   f.evictions = r.Count(t, "evictions", at);
+  f.recomputed_tokens = r.Count(t, "recomputed_tokens", at);
+  f.load_seconds = r.Number(t, "load_seconds", at);
+  if (!t.contains("break_even_context")) r.Fail(at + ".break_even_context", "missing (null when not served)", ojson());
+  if (!t["break_even_context"].is_null()) f.break_even_context = r.Number(t, "break_even_context", at);
   return f;
 }
 

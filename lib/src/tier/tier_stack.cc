@@ -14,23 +14,43 @@ TierStack::TierStack(std::vector<LowerTier> tiers, uint64_t chunk_tokens) : c_(c
   moved_.assign((levels_.size() + 1) * (levels_.size() + 1), 0);
 }
 
-uint64_t TierStack::Extend(TokenSpan seq, uint64_t prompt_len, uint64_t gpu_hit) {
+void TierStack::KeysOf(TokenSpan seq) {
+  if (seq.data() == keyed_.data() && seq.size() == keyed_.size()) return;
   ChunkKeys(seq, c_, &keys_);
+  keyed_ = seq;
+}
+
+uint64_t TierStack::Extend(TokenSpan seq, uint64_t prompt_len, uint64_t gpu_hit) {
+  const TierFind runs = Find(seq, prompt_len, gpu_hit);
+  Load(runs);
+  return runs.empty() ? gpu_hit : runs.back().end;
+}
+
+TierFind TierStack::Find(TokenSpan seq, uint64_t prompt_len, uint64_t gpu_hit) {
+  KeysOf(seq);
   const uint64_t limit = prompt_len == 0 ? 0 : prompt_len - 1;
+  TierFind runs;
   uint64_t hit = gpu_hit;
   for (size_t k = gpu_hit / c_; k < keys_.size() && (k + 1) * c_ <= limit; ++k) {
     size_t i = 0;
     while (i < levels_.size() && !levels_[i].store.Contains(keys_[k])) ++i;
     if (i == levels_.size()) break;
-    const uint64_t loaded = (k + 1) * c_ - hit;
-    levels_[i].figures.hit_tokens += loaded;
-    Moved(static_cast<int>(i), -1) += loaded * levels_[i].figures.bytes_per_token;
-    hit = (k + 1) * c_;
+    if (runs.empty() || runs.back().tier != i) runs.push_back({i, hit, hit});
+    hit = runs.back().end = (k + 1) * c_;
   }
-  return hit;
+  return runs;
 }
 
-void TierStack::Written() {
+void TierStack::Load(const TierFind& runs, bool count_hits) {
+  for (const TierRun& run : runs) {
+    const uint64_t n = run.end - run.begin;
+    if (count_hits) levels_[run.tier].figures.hit_tokens += n;
+    Moved(static_cast<int>(run.tier), -1) += n * levels_[run.tier].figures.bytes_per_token;
+  }
+}
+
+void TierStack::Written(TokenSpan seq) {
+  KeysOf(seq);
   for (size_t i = 0; i < levels_.size(); ++i) {
     for (auto k = keys_.rbegin(); k != keys_.rend(); ++k) {  // deepest first: evicted first
       if (levels_[i].figures.exclusive) {

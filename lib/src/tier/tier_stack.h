@@ -1,9 +1,10 @@
 // The lower memory tiers of one row, below its GPU cache (see kvsim/memory_tiers.h). Internal
 // header.
 //
-// Per request, the row calls: hit = Extend(seq, prompt_len, gpu_hit) after the index's Match;
-// Written() after its Insert; the index tells its evictions (EvictionSink) while the row evicts;
-// then Settle() brings every tier within capacity and Sample() records the peaks.
+// Per request, `kvsim run`'s row calls: hit = Extend(seq, prompt_len, gpu_hit) after the index's
+// Match; Written(seq) after its Insert; the index tells its evictions (EvictionSink) while the
+// row evicts; then Settle() brings every tier within capacity and Sample() records the peaks.
+// `kvsim serve` splits Extend: Find what lies below, decide what to load, then Load it.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,13 @@ struct LowerTier {
   Budget capacity;
 };
 
+// The chunks of a prompt found below the GPU tier, in order: runs of one tier each.
+struct TierRun {
+  size_t tier = 0;
+  uint64_t begin = 0, end = 0;  // prompt positions
+};
+using TierFind = std::vector<TierRun>;
+
 class TierStack final : public EvictionSink {
  public:
   // REQUIRES: chunk_tokens >= 1; tiers in order below the GPU.
@@ -30,9 +38,19 @@ class TierStack final : public EvictionSink {
   // GPU tier's hit continued chunk by chunk with chunks held below, each counted (and loaded)
   // from the highest tier that holds it. At most prompt_len - 1 tokens.
   uint64_t Extend(TokenSpan seq, uint64_t prompt_len, uint64_t gpu_hit);
-  // The GPU tier now holds the sequence Extend was given: inclusive tiers take a copy of every
-  // chunk of it, exclusive tiers drop theirs.
-  void Written();
+  // What Extend would load, touching nothing.
+  TierFind Find(TokenSpan seq, uint64_t prompt_len, uint64_t gpu_hit);
+  // Counts the runs (a prefix of a Find) as bytes loaded into the GPU tier and, with
+  // `count_hits`, as hits (a request readmitted after a preemption loads again, but its hit
+  // counted once).
+  void Load(const TierFind& runs, bool count_hits = true);
+  // The GPU tier now holds `seq`: inclusive tiers take a copy of every chunk of it, exclusive
+  // tiers drop theirs.
+  void Written(TokenSpan seq);
+  // Bytes per token and bandwidth of tier i.
+  const TierFigures& tier(size_t i) const { return levels_[i].figures; }
+  TierFigures& tier(size_t i) { return levels_[i].figures; }
+  size_t size() const { return levels_.size(); }
   // A GPU eviction: an exclusive first tier keeps the chunks it ends.
   void Evicted(TokenSpan prefix, uint64_t begin) override;
   // Evicts from each tier, top down, until within capacity; an exclusive tier below keeps what
@@ -61,7 +79,11 @@ class TierStack final : public EvictionSink {
   uint64_t c_;
   std::vector<Level> levels_;
   std::vector<uint64_t> moved_;  // (from + 1, to + 1), -1 being the GPU
-  std::vector<ChunkKey> keys_;   // of the sequence of the current request
+  // Keys of the full chunks of `seq` in keys_ (kept from the last call for the same span).
+  void KeysOf(TokenSpan seq);
+
+  std::vector<ChunkKey> keys_;   // of keyed_
+  TokenSpan keyed_;
   std::vector<ChunkKey> scratch_;
 };
 
