@@ -3,16 +3,42 @@
 
 #include <cassert>
 
-#include "util/token_ops.h"
 
 namespace kvsim {
 
-void ChunkKeys(TokenSpan seq, uint64_t chunk_tokens, std::vector<ChunkKey>* keys) {
-  keys->clear();
-  ChunkKey k{0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull};
-  for (size_t at = 0; at + chunk_tokens <= seq.size(); at += chunk_tokens) {
-    const Token* t = seq.data() + at;
-    k = {HashBlock(k.hi, t, chunk_tokens), HashTokens(k.lo ^ 0x3c6ef372fe94f82bull, t, chunk_tokens)};
+namespace {
+
+// 128 bits of a chunk below the key of its parent: four independent multiply lanes, so that a
+// long chunk is not one serial chain; the two halves mix the lanes differently.
+ChunkKey ChildKey(const ChunkKey& parent, const Token* t, size_t n) {
+  constexpr uint64_t kMul = 0xc4ceb9fe1a85ec53ull;
+  uint64_t h[4] = {parent.hi ^ n, parent.lo, parent.hi * 0xff51afd7ed558ccdull ^ 0x243f6a8885a308d3ull,
+                   parent.lo * 0x9e3779b97f4a7c15ull ^ 0x13198a2e03707344ull};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (size_t l = 0; l < 4; ++l) {
+      h[l] = (h[l] ^ t[i + l]) * kMul;
+      h[l] ^= h[l] >> 29;
+    }
+  }
+  for (; i < n; ++i) {
+    h[i & 3] = (h[i & 3] ^ t[i]) * kMul;
+    h[i & 3] ^= h[i & 3] >> 29;
+  }
+  const auto mix = [](uint64_t a, uint64_t b) {
+    uint64_t x = (a ^ (b >> 31) ^ (b << 33)) * 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x * 0xc4ceb9fe1a85ec53ull ^ (x >> 29);
+  };
+  return {mix(mix(h[0], h[1]), mix(h[2], h[3])), mix(mix(h[3], h[0]), mix(h[1], h[2]))};
+}
+
+}  // namespace
+
+void ExtendChunkKeys(TokenSpan seq, uint64_t chunk_tokens, std::vector<ChunkKey>* keys) {
+  ChunkKey k = keys->empty() ? ChunkKey{0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull} : keys->back();
+  for (size_t at = keys->size() * chunk_tokens; at + chunk_tokens <= seq.size(); at += chunk_tokens) {
+    k = ChildKey(k, seq.data() + at, chunk_tokens);
     keys->push_back(k);
   }
 }

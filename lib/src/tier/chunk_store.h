@@ -20,9 +20,9 @@ struct ChunkKey {
   bool operator==(const ChunkKey&) const = default;
 };
 
-// The keys of the full chunks of `seq` (chunk k covers tokens [k c, (k + 1) c)), appended to
-// *keys after clearing it.
-void ChunkKeys(TokenSpan seq, uint64_t chunk_tokens, std::vector<ChunkKey>* keys);
+// The keys of the full chunks of `seq` (chunk k covers tokens [k c, (k + 1) c)) in *keys. The
+// keys already there are taken as those of seq's first chunks: only the rest are computed.
+void ExtendChunkKeys(TokenSpan seq, uint64_t chunk_tokens, std::vector<ChunkKey>* keys);
 
 class ChunkStore {
  public:

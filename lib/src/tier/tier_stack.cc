@@ -14,9 +14,9 @@ TierStack::TierStack(std::vector<LowerTier> tiers, uint64_t chunk_tokens) : c_(c
   moved_.assign((levels_.size() + 1) * (levels_.size() + 1), 0);
 }
 
-void TierStack::KeysOf(TokenSpan seq) {
-  if (seq.data() == keyed_.data() && seq.size() == keyed_.size()) return;
-  ChunkKeys(seq, c_, &keys_);
+void TierStack::KeysOf(TokenSpan seq, bool reuse) {
+  if (!reuse || seq.data() != keyed_.data() || seq.size() < keyed_.size()) keys_.clear();
+  ExtendChunkKeys(seq, c_, &keys_);
   keyed_ = seq;
 }
 
@@ -27,7 +27,7 @@ uint64_t TierStack::Extend(TokenSpan seq, uint64_t prompt_len, uint64_t gpu_hit)
 }
 
 TierFind TierStack::Find(TokenSpan seq, uint64_t prompt_len, uint64_t gpu_hit) {
-  KeysOf(seq);
+  KeysOf(seq, false);
   const uint64_t limit = prompt_len == 0 ? 0 : prompt_len - 1;
   TierFind runs;
   uint64_t hit = gpu_hit;
@@ -50,7 +50,8 @@ void TierStack::Load(const TierFind& runs, bool count_hits) {
 }
 
 void TierStack::Written(TokenSpan seq) {
-  KeysOf(seq);
+  KeysOf(seq, true);
+  keyed_ = {};  // the span may be freed, or reused for another sequence, after this
   for (size_t i = 0; i < levels_.size(); ++i) {
     for (auto k = keys_.rbegin(); k != keys_.rend(); ++k) {  // deepest first: evicted first
       if (levels_[i].figures.exclusive) {
@@ -64,7 +65,8 @@ void TierStack::Written(TokenSpan seq) {
 
 void TierStack::Evicted(TokenSpan prefix, uint64_t begin) {
   if (levels_.empty() || !levels_[0].figures.exclusive) return;
-  ChunkKeys(prefix, c_, &scratch_);
+  scratch_.clear();
+  ExtendChunkKeys(prefix, c_, &scratch_);
   for (size_t k = scratch_.size(); k-- > 0 && (k + 1) * c_ > begin;) Put(0, -1, scratch_[k]);
 }
 

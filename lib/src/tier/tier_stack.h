@@ -79,8 +79,9 @@ class TierStack final : public EvictionSink {
   uint64_t c_;
   std::vector<Level> levels_;
   std::vector<uint64_t> moved_;  // (from + 1, to + 1), -1 being the GPU
-  // Keys of the full chunks of `seq` in keys_ (kept from the last call for the same span).
-  void KeysOf(TokenSpan seq);
+  // Keys of the full chunks of `seq` in keys_. With `reuse`, when seq starts with the span the
+  // last Find keyed (the same request, nothing keyed since), those keys are extended.
+  void KeysOf(TokenSpan seq, bool reuse);
 
   std::vector<ChunkKey> keys_;   // of keyed_
   TokenSpan keyed_;
