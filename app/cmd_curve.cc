@@ -42,6 +42,10 @@ void DoCurve(CurveArgs a) {
   const std::vector<double> targets = ParseTargets("--targets", a.targets);
   const CurveOptions curve = MakeCurveOptions(a);
   CheckQuiet(a.run.quiet, !a.run.json.empty() || !a.csv.empty());
+  if (!a.run.tiers.empty()) {
+    throw Error("--tier: a curve is the hit rate of one cache at every size; for memory tiers "
+                "below it, sweep the GPU budget: kvsim sweep W --budget ... --tier ...");
+  }
   if (a.run.strategies.empty()) a.run.strategies = {"block-trie"};
   a.run.budgets = {"inf"};
   RunPlan plan = MakeRunPlan(a.run);

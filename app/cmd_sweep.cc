@@ -51,7 +51,8 @@ void DoSweep(const SweepArgs& a) {
   // The statistics pass replays unbounded radix anyway: its working set serves every point.
   const WorkloadStats stats = ComputeStats(*plan.workload, plan.options.cache_output);
   plan.options.working_set_tokens = stats.working_set_tokens;
-  UseCurves(&plan.options, plan.strategies);
+  // A curve is one cache's: with tiers below it, every point is replayed.
+  if (plan.options.tiers.empty()) UseCurves(&plan.options, plan.strategies);
   RunDocument doc = ReplayToDocument(&plan, "sweep points", [&](const RunOptions& o) {
     return Sweep(*plan.workload, plan.strategies, plan.budgets, o, sweep);
   });
