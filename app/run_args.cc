@@ -129,7 +129,7 @@ void AddRunOptions(CLI::App* cmd, RunArgs* args) {
       ->capture_default_str();
   cmd->add_option("--tier", args->tiers,
                   "A memory tier below the GPU budget, repeatable, in order: "
-                  "host|disk:SIZE[:bw=GBPS][:mode=inclusive|exclusive][:codec=CODEC]; SIZE in "
+                  "host|disk:SIZE[:bw=GBPS][:mode=inclusive|exclusive][:policy=lru|arc][:codec=CODEC]; SIZE in "
                   "any budget form or a multiple of the GPU budget (2x); bw defaults to 25 (host) "
                   "and 5 (disk) GB/s")
       ->group("Memory tiers");

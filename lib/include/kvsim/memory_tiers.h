@@ -28,6 +28,7 @@ struct TierSpec {
   std::optional<double> times;  // "Nx": N times the row's GPU budget
   double bandwidth_gbps = 0;    // GB/s (1e9 bytes/s) between this tier and the GPU
   bool exclusive = false;
+  bool arc = false;             // eviction: ARC, else LRU
   std::string codec;            // "": the strategy's codec
   Options codec_options;
 };
@@ -38,7 +39,8 @@ inline constexpr double kDiskBandwidthGBps = 5;
 // Chunk size of the lower tiers for indexes without blocks (LMCache's default chunk).
 inline constexpr uint64_t kDefaultTierChunk = 256;
 
-// Parses one --tier value: NAME:SIZE[:bw=GBPS][:mode=inclusive|exclusive][:codec=CODEC[:k=v,...]]
+// Parses one --tier value:
+// NAME:SIZE[:bw=GBPS][:mode=inclusive|exclusive][:policy=lru|arc][:codec=CODEC[:k=v,...]]
 // (codec= comes last: the rest is the codec). Throws Error naming --tier and the bad part.
 TierSpec ParseTierSpec(const std::string& text);
 // Parses every --tier value, in order below the GPU; a name may appear once.
@@ -48,6 +50,7 @@ std::vector<TierSpec> ParseTierSpecs(const std::vector<std::string>& args);
 struct TierFigures {
   std::string name;
   bool exclusive = false;
+  bool arc = false;
   double bandwidth_gbps = 0;
   std::string codec;              // the codec its chunks are stored in
   uint64_t chunk_tokens = 0;

@@ -35,15 +35,19 @@ void SetKey(const std::string& part, const std::string& ctx, TierSpec* t) {
   const size_t eq = part.find('=');
   const std::string key = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
   if (eq == std::string::npos) {
-    throw Error(ctx + ": '" + part + "' is not k=v (keys: bw, mode, codec)");
+    throw Error(ctx + ": '" + part + "' is not k=v (keys: bw, mode, policy, codec)");
   } else if (key == "bw") {
     t->bandwidth_gbps = ParseBandwidth(value, ctx);
   } else if (key == "mode" && (value == "inclusive" || value == "exclusive")) {
     t->exclusive = value == "exclusive";
   } else if (key == "mode") {
     throw Error(ctx + ": mode must be inclusive or exclusive, got '" + value + "'");
+  } else if (key == "policy" && (value == "lru" || value == "arc")) {
+    t->arc = value == "arc";
+  } else if (key == "policy") {
+    throw Error(ctx + ": policy must be lru or arc, got '" + value + "'");
   } else {
-    throw Error(ctx + ": unknown key '" + key + "' (keys: bw, mode, codec)");
+    throw Error(ctx + ": unknown key '" + key + "' (keys: bw, mode, policy, codec)");
   }
 }
 

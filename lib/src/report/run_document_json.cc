@@ -85,6 +85,7 @@ ojson CurveJson(const Curve& c, ojson* row) {
 ojson TierJson(const TierFigures& t) {
   return {{"name", t.name},
           {"mode", t.exclusive ? "exclusive" : "inclusive"},
+          {"policy", t.arc ? "arc" : "lru"},
           {"codec", t.codec},
           {"bytes_per_token", t.bytes_per_token},
           {"chunk_tokens", t.chunk_tokens},

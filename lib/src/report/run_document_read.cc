@@ -297,6 +297,9 @@ TierFigures ReadTier(const Reader& r, const ojson& t, const std::string& at) {
   const std::string mode = r.String(t, "mode", at);
   if (mode != "inclusive" && mode != "exclusive") r.Fail(at + ".mode", "expected inclusive or exclusive", t["mode"]);
   f.exclusive = mode == "exclusive";
+  const std::string policy = r.String(t, "policy", at);
+  if (policy != "lru" && policy != "arc") r.Fail(at + ".policy", "expected lru or arc", t["policy"]);
+  f.arc = policy == "arc";
   f.codec = r.String(t, "codec", at);
   f.bytes_per_token = r.Count(t, "bytes_per_token", at);
   f.chunk_tokens = r.Count(t, "chunk_tokens", at);

@@ -114,7 +114,7 @@ void PrintTiers(std::ostream& out, const RunDocument& doc) {
     std::string above = "gpu";
     for (const TierFigures& t : r.tiers) {
       const uint64_t in = MovedBytes(r, "gpu", t.name) + MovedBytes(r, above, t.name) * (above != "gpu");
-      table.Add({"", t.name + (t.exclusive ? " (excl.)" : ""), CapacityText(t), t.codec,
+      table.Add({"", t.name + (t.exclusive ? " excl." : "") + (t.arc ? " arc" : ""), CapacityText(t), t.codec,
                  rate(t.hit_tokens), FormatBytes(double(t.peak_bytes)), FormatBytes(double(in)),
                  FormatBytes(double(MovedBytes(r, t.name, "gpu")))});
       above = t.name;

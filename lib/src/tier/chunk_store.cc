@@ -1,6 +1,7 @@
 // A lower tier's chunks (see chunk_store.h).
 #include "tier/chunk_store.h"
 
+#include <algorithm>
 #include <cassert>
 
 
@@ -43,40 +44,62 @@ void ExtendChunkKeys(TokenSpan seq, uint64_t chunk_tokens, std::vector<ChunkKey>
   }
 }
 
-ChunkStore::ChunkStore(Budget capacity, uint64_t chunk_tokens, uint64_t bytes_per_token)
-    : capacity_(capacity), chunk_(chunk_tokens), bytes_per_token_(bytes_per_token) {
+ChunkStore::ChunkStore(Budget capacity, uint64_t chunk_tokens, uint64_t bytes_per_token,
+                       TierPolicy policy)
+    : capacity_(capacity), chunk_(chunk_tokens), bytes_per_token_(bytes_per_token), policy_(policy) {
   assert(chunk_tokens >= 1);
-  entries_.emplace_back();  // the sentinel: an empty circular list
+  uint64_t c = UINT64_MAX;
+  if (capacity.tokens) c = std::min(c, *capacity.tokens / chunk_tokens);
+  if (capacity.bytes) c = std::min(c, *capacity.bytes / (chunk_tokens * std::max<uint64_t>(1, bytes_per_token)));
+  c_ = c;
+  entries_.resize(4);  // the sentinels: four empty circular lists
+  for (uint32_t l = 0; l < 4; ++l) entries_[l].prev = entries_[l].next = l;
+}
+
+bool ChunkStore::Contains(const ChunkKey& k) const {
+  const auto it = slot_.find(k);
+  return it != slot_.end() && entries_[it->second].list <= kT2;
 }
 
 bool ChunkStore::Touch(const ChunkKey& k) {
-  const auto [it, fresh] = slot_.try_emplace(k, 0);
-  if (!fresh) {
-    Unlink(it->second);
-    Link(it->second);
+  const auto it = slot_.find(k);
+  if (it == slot_.end()) {
+    Link(NewSlot(k), kT1);
+    last_b2_ = false;
+    last_new_ = true;
+    return true;
+  }
+  const uint32_t s = it->second;
+  const List was = entries_[s].list;
+  Unlink(s);
+  if (policy_ == TierPolicy::kLru) {
+    Link(s, kT1);
     return false;
   }
-  uint32_t s;
-  if (!free_.empty()) {
-    s = free_.back();
-    free_.pop_back();
+  last_b2_ = was == kB2;
+  last_new_ = false;
+  if (was == kB1 || was == kB2) AdaptOnGhost(was);
+  Link(s, kT2);
+  return was == kB1 || was == kB2;
+}
+
+void ChunkStore::AdaptOnGhost(List ghost) {
+  const double b1 = static_cast<double>(size_[kB1]), b2 = static_cast<double>(size_[kB2]);
+  const double c = static_cast<double>(c_);
+  // The ghost just hit was unlinked already: count it back in its list's size.
+  if (ghost == kB1) {
+    p_ = std::min(c, p_ + std::max(b2 / (b1 + 1), 1.0));
   } else {
-    s = static_cast<uint32_t>(entries_.size());
-    entries_.emplace_back();
+    p_ = std::max(0.0, p_ - std::max(b1 / (b2 + 1), 1.0));
   }
-  entries_[s].key = k;
-  it->second = s;
-  Link(s);
-  return true;
 }
 
 bool ChunkStore::Remove(const ChunkKey& k) {
   const auto it = slot_.find(k);
   if (it == slot_.end()) return false;
-  Unlink(it->second);
-  free_.push_back(it->second);
-  slot_.erase(it);
-  return true;
+  const bool held = entries_[it->second].list <= kT2;
+  Forget(it->second);
+  return held;
 }
 
 bool ChunkStore::OverCapacity() const {
@@ -89,24 +112,63 @@ bool ChunkStore::CanHold() const {
          (!capacity_.bytes || *capacity_.bytes >= chunk_ * bytes_per_token_);
 }
 
-ChunkKey ChunkStore::EvictOldest() {
+ChunkKey ChunkStore::EvictOne() {
   assert(chunks() > 0);
-  const ChunkKey k = entries_[entries_[0].next].key;
-  Remove(k);
+  if (policy_ == TierPolicy::kLru) {
+    const ChunkKey k = entries_[Oldest(kT1)].key;
+    Forget(Oldest(kT1));
+    return k;
+  }
+  // ARC chooses its victim before a new chunk enters T1: the chunk just added does not count.
+  const double t1 = static_cast<double>(size_[kT1] - (last_new_ ? 1 : 0));
+  const bool from_t1 = size_[kT1] > 0 && (t1 > p_ || (last_b2_ && t1 == p_) || size_[kT2] == 0);
+  const uint32_t s = Oldest(from_t1 ? kT1 : kT2);
+  const ChunkKey k = entries_[s].key;
+  Unlink(s);
+  Link(s, from_t1 ? kB1 : kB2);
+  TrimGhosts();
   return k;
 }
 
-void ChunkStore::Link(uint32_t s) {
-  const uint32_t last = entries_[0].prev;
+void ChunkStore::TrimGhosts() {
+  while (size_[kB1] > 0 && size_[kT1] + size_[kB1] > c_) Forget(Oldest(kB1));
+  while (size_[kB2] > 0 && chunks() + size_[kB1] + size_[kB2] > 2 * c_) Forget(Oldest(kB2));
+}
+
+uint32_t ChunkStore::NewSlot(const ChunkKey& k) {
+  uint32_t s;
+  if (!free_.empty()) {
+    s = free_.back();
+    free_.pop_back();
+  } else {
+    s = static_cast<uint32_t>(entries_.size());
+    entries_.emplace_back();
+  }
+  entries_[s].key = k;
+  slot_.emplace(k, s);
+  return s;
+}
+
+void ChunkStore::Forget(uint32_t s) {
+  Unlink(s);
+  slot_.erase(entries_[s].key);
+  free_.push_back(s);
+}
+
+void ChunkStore::Link(uint32_t s, List l) {
+  const uint32_t last = entries_[l].prev;
   entries_[s].prev = last;
-  entries_[s].next = 0;
+  entries_[s].next = l;
+  entries_[s].list = l;
   entries_[last].next = s;
-  entries_[0].prev = s;
+  entries_[l].prev = s;
+  ++size_[l];
 }
 
 void ChunkStore::Unlink(uint32_t s) {
   entries_[entries_[s].prev].next = entries_[s].next;
   entries_[entries_[s].next].prev = entries_[s].prev;
+  --size_[entries_[s].list];
 }
 
 }  // namespace kvsim

@@ -50,6 +50,7 @@ std::unique_ptr<TierStack> MakeTierStack(const Strategy& strategy, const Budget&
     tier.capacity = Capacity(t, gpu, working_set_tokens, fp16);
     tier.figures.name = t.name;
     tier.figures.exclusive = t.exclusive;
+    tier.figures.arc = t.arc;
     tier.figures.bandwidth_gbps = t.bandwidth_gbps;
     tier.figures.codec = codec;
     tier.figures.bytes_per_token = cost.cold_bytes;

@@ -9,7 +9,8 @@ TierStack::TierStack(std::vector<LowerTier> tiers, uint64_t chunk_tokens) : c_(c
   for (LowerTier& t : tiers) {
     t.figures.chunk_tokens = chunk_tokens;
     const uint64_t bpt = t.figures.bytes_per_token;
-    levels_.push_back({std::move(t.figures), ChunkStore(t.capacity, chunk_tokens, bpt)});
+    const TierPolicy policy = t.figures.arc ? TierPolicy::kArc : TierPolicy::kLru;
+    levels_.push_back({std::move(t.figures), ChunkStore(t.capacity, chunk_tokens, bpt, policy)});
   }
   moved_.assign((levels_.size() + 1) * (levels_.size() + 1), 0);
 }
@@ -74,7 +75,7 @@ void TierStack::Settle() {
   for (size_t i = 0; i < levels_.size(); ++i) {
     ChunkStore& s = levels_[i].store;
     while (s.OverCapacity()) {
-      const ChunkKey k = s.EvictOldest();
+      const ChunkKey k = s.EvictOne();
       ++levels_[i].figures.evictions;
       if (i + 1 < levels_.size() && levels_[i + 1].figures.exclusive) {
         Put(i + 1, static_cast<int>(i), k);
