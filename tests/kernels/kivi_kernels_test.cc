@@ -67,8 +67,8 @@ std::vector<uint8_t> KiviGroups(size_t n, size_t d, size_t t, uint32_t bits, siz
     for (size_t ch = 0; ch < d; ++ch) {
       const uint16_t s = fp16::FromFloat(std::fabs(scales[g * d + ch]));
       const uint16_t m = fp16::FromFloat(mins[g * d + ch]);
-      std::memcpy(c + 4 * ch, &s, 2);
-      std::memcpy(c + 4 * ch + 2, &m, 2);
+      std::memcpy(c + 2 * ch, &s, 2);
+      std::memcpy(c + 2 * d + 2 * ch, &m, 2);
       const auto codes = RandomCodes(t, bits, rng);
       ScalarKernels().pack_slots(codes.data(), t, bits, c + 4 * d + ch * t * bits / 8);
     }
@@ -115,7 +115,7 @@ TEST_CASE("score_kivi: the scalar reference is the decoded dot product") {
   for (size_t j = 0; j < t; ++j) {
     double want = 0;
     for (size_t ch = 0; ch < d; ++ch) {
-      const float s = fp16::Load(groups.data() + 4 * ch), m = fp16::Load(groups.data() + 4 * ch + 2);
+      const float s = fp16::Load(groups.data() + 2 * ch), m = fp16::Load(groups.data() + 2 * d + 2 * ch);
       const uint32_t code = reference::SlotCode(groups.data() + 4 * d + ch * 2, t, 2, j);
       want += double(q[ch]) * (m + s * double(code));
     }

@@ -140,7 +140,7 @@ struct Kernels {
   void (*axpy_slots)(float a, float b, const uint8_t* packed, size_t n, uint32_t bits,
                      float* acc);
   // kivi key groups of t tokens and d channels (REQUIRES: d <= 1024), `stride` bytes apart:
-  // d headers [fp16 scale][fp16 min], then per channel its t codes packed by slot. For the n
+  // d fp16 scales, d fp16 minimums, then per channel its t codes packed by slot. For the n
   // groups: out[g t + j] = sum_c q[c] (min_c + scale_c code_cj).
   void (*score_kivi)(const float* q, const uint8_t* groups, size_t stride, size_t n, size_t d,
                      size_t t, uint32_t bits, float* out);

@@ -5,9 +5,10 @@
 // tokens of the writing sequence and the tokens not yet filling a key group stay fp16: the
 // codec's HotRule {residual, group}.
 //
-// Key group layout (t = group tokens, d channels, b bits): d headers [fp16 scale][fp16 min],
-// then per channel its t codes packed by slot (Kernels::pack_slots): d (4 + t b / 8) bytes, so
-// b d / 8 + 4 d / t per token (d = 128, 2-bit, t = 32: 48).
+// Key group layout (t = group tokens, d channels, b bits): d fp16 scales, d fp16 minimums
+// (channel order), then per channel its t codes packed by slot (Kernels::pack_slots):
+// d (4 + t b / 8) bytes, so b d / 8 + 4 d / t per token (d = 128, 2-bit, t = 32: 48).
+#include <cstring>
 #include <vector>
 
 #include "codecs.h"
@@ -37,8 +38,11 @@ class KiviKeyCodec final : public GroupCodec {
     for (size_t c = 0; c < d_; ++c) {
       for (size_t j = 0; j < t_; ++j) column[j] = x[j * d_ + c];
       float mn, mx, m, inv;
+      uint8_t header[4];
       k.min_max(column.data(), t_, &mn, &mx);
-      fp16::GroupHeader(mn, mx, max_code, out + 4 * c, &m, &inv);
+      fp16::GroupHeader(mn, mx, max_code, header, &m, &inv);
+      std::memcpy(out + 2 * c, header, 2);           // scale
+      std::memcpy(out + 2 * d_ + 2 * c, header + 2, 2);  // minimum
       k.quantize(column.data(), t_, m, inv, max_code, codes.data());
       k.pack_slots(codes.data(), t_, bits_, out + 4 * d_ + c * CodeBytes());
     }
@@ -47,7 +51,7 @@ class KiviKeyCodec final : public GroupCodec {
 
   void DecodeGroup(const uint8_t* in, float* out) const override {
     for (size_t c = 0; c < d_; ++c) {
-      const float scale = fp16::Load(in + 4 * c), min = fp16::Load(in + 4 * c + 2);
+      const float scale = fp16::Load(in + 2 * c), min = fp16::Load(in + 2 * d_ + 2 * c);
       const uint8_t* codes = in + 4 * d_ + c * CodeBytes();
       for (size_t j = 0; j < t_; ++j) {
         out[j * d_ + c] = min + scale * static_cast<float>(reference::SlotCode(codes, t_, bits_, j));

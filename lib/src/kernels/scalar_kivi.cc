@@ -31,8 +31,8 @@ void ScoreKivi(const float* q, const uint8_t* groups, size_t stride, size_t n, s
     const uint8_t* c = groups + g * stride;
     float base = 0;
     for (size_t ch = 0; ch < d; ++ch) {
-      a[ch] = q[ch] * fp16::Load(c + 4 * ch);
-      base += q[ch] * fp16::Load(c + 4 * ch + 2);
+      a[ch] = q[ch] * fp16::Load(c + 2 * ch);
+      base += q[ch] * fp16::Load(c + 2 * d + 2 * ch);
     }
     float* o = out + g * t;
     for (size_t j = 0; j < t; ++j) o[j] = base;
