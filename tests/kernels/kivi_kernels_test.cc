@@ -123,6 +123,26 @@ TEST_CASE("score_kivi: the scalar reference is the decoded dot product") {
   }
 }
 
+TEST_CASE("encode_kivi: every kernel set writes the scalar bytes exactly") {
+  std::mt19937_64 rng(6);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    for (uint32_t bits : {2u, 4u}) {
+      for (size_t t : {4, 8, 12, 32, 64, 128}) {
+        for (size_t d : {1, 7, 8, 64, 128, 131}) {
+          auto x = testing::Gaussian(t * d, rng);
+          for (size_t j = 0; j < t; ++j) x[j * d] *= 40.f;        // an outlier channel
+          if (d > 1) for (size_t j = 0; j < t; ++j) x[j * d + 1] = 0.5f;  // a constant one
+          const size_t bytes = d * (4 + t * bits / 8);
+          std::vector<uint8_t> a(bytes), b(bytes);
+          ScalarKernels().encode_kivi(x.data(), t, d, bits, a.data());
+          set.kernels->encode_kivi(x.data(), t, d, bits, b.data());
+          CHECK_MESSAGE(a == b, set.name << " bits=" << bits << " t=" << t << " d=" << d);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("encode_groupwise 2-bit: every kernel set writes the scalar bytes exactly") {
   std::mt19937_64 rng(5);
   for (const testing::KernelSet& set : testing::KernelSets()) {

@@ -144,6 +144,10 @@ struct Kernels {
   // groups: out[g t + j] = sum_c q[c] (min_c + scale_c code_cj).
   void (*score_kivi)(const float* q, const uint8_t* groups, size_t stride, size_t n, size_t d,
                      size_t t, uint32_t bits, float* out);
+  // One kivi key group from x[j d + c] (t tokens, d channels; REQUIRES: t bits % 8 == 0): per
+  // channel its t values' minimum and maximum, fp16::GroupHeader's rounding, codes as
+  // `quantize` computes them, packed by slot.
+  void (*encode_kivi)(const float* x, size_t t, size_t d, uint32_t bits, uint8_t* out);
 };
 
 const Kernels& ScalarKernels();

@@ -8,7 +8,6 @@
 // Key group layout (t = group tokens, d channels, b bits): d fp16 scales, d fp16 minimums
 // (channel order), then per channel its t codes packed by slot (Kernels::pack_slots):
 // d (4 + t b / 8) bytes, so b d / 8 + 4 d / t per token (d = 128, 2-bit, t = 32: 48).
-#include <cstring>
 #include <vector>
 
 #include "codecs.h"
@@ -29,23 +28,8 @@ class KiviKeyCodec final : public GroupCodec {
   size_t tokens_per_group() const override { return t_; }
   size_t max_group_bytes() const override { return d_ * (4 + CodeBytes()); }
 
-  // Channel by channel: the channel's t values gathered, then min/max, header, codes.
   size_t EncodeGroup(const float* x, uint8_t* out) const override {
-    const Kernels& k = ActiveKernels();
-    const uint32_t max_code = (1u << bits_) - 1;
-    std::vector<float> column(t_);
-    std::vector<uint8_t> codes(t_);
-    for (size_t c = 0; c < d_; ++c) {
-      for (size_t j = 0; j < t_; ++j) column[j] = x[j * d_ + c];
-      float mn, mx, m, inv;
-      uint8_t header[4];
-      k.min_max(column.data(), t_, &mn, &mx);
-      fp16::GroupHeader(mn, mx, max_code, header, &m, &inv);
-      std::memcpy(out + 2 * c, header, 2);           // scale
-      std::memcpy(out + 2 * d_ + 2 * c, header + 2, 2);  // minimum
-      k.quantize(column.data(), t_, m, inv, max_code, codes.data());
-      k.pack_slots(codes.data(), t_, bits_, out + 4 * d_ + c * CodeBytes());
-    }
+    ActiveKernels().encode_kivi(x, t_, d_, bits_, out);
     return max_group_bytes();
   }
 

@@ -321,7 +321,8 @@ const Kernels& ScalarKernels() {
       .accumulate_nvfp4 = reference::AccumulateNvfp4,
       .pack_slots = reference::PackSlots,
       .axpy_slots = reference::AxpySlots,
-      .score_kivi = reference::ScoreKivi};
+      .score_kivi = reference::ScoreKivi,
+      .encode_kivi = reference::EncodeKivi};
   return k;
 }
 

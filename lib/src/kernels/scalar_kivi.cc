@@ -41,4 +41,26 @@ void ScoreKivi(const float* q, const uint8_t* groups, size_t stride, size_t n, s
   }
 }
 
+void EncodeKiviChannels(const float* x, size_t t, size_t d, uint32_t bits, size_t from, size_t to,
+                        uint8_t* out) {
+  const Kernels& k = ScalarKernels();
+  const uint32_t max_code = (1u << bits) - 1;
+  float column[1024];
+  uint8_t codes[1024], header[4];
+  for (size_t c = from; c < to; ++c) {
+    for (size_t j = 0; j < t; ++j) column[j] = x[j * d + c];
+    float mn, mx, m, inv;
+    k.min_max(column, t, &mn, &mx);
+    fp16::GroupHeader(mn, mx, max_code, header, &m, &inv);
+    std::memcpy(out + 2 * c, header, 2);              // scale
+    std::memcpy(out + 2 * d + 2 * c, header + 2, 2);  // minimum
+    k.quantize(column, t, m, inv, max_code, codes);
+    PackSlots(codes, t, bits, out + 4 * d + c * (t * bits / 8));
+  }
+}
+
+void EncodeKivi(const float* x, size_t t, size_t d, uint32_t bits, uint8_t* out) {
+  EncodeKiviChannels(x, t, d, bits, 0, d, out);
+}
+
 }  // namespace kvsim::reference
