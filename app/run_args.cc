@@ -17,6 +17,7 @@
 #include "kvsim/csv.h"
 #include "kvsim/merge.h"
 #include "kvsim/run_document_json.h"
+#include "kvsim/memory_tiers.h"
 #include "kvsim/sweep.h"
 #include "kvsim/strategy.h"
 
@@ -126,6 +127,15 @@ void AddRunOptions(CLI::App* cmd, RunArgs* args) {
       ->capture_default_str();
   cmd->add_option("--probe-queries", args->probe_queries, "Queries per probed head")
       ->capture_default_str();
+  cmd->add_option("--tier", args->tiers,
+                  "A memory tier below the GPU budget, repeatable, in order: "
+                  "host|disk:SIZE[:bw=GBPS][:mode=inclusive|exclusive][:codec=CODEC]; SIZE in "
+                  "any budget form or a multiple of the GPU budget (2x); bw defaults to 25 (host) "
+                  "and 5 (disk) GB/s")
+      ->group("Memory tiers");
+  cmd->add_option("--tier-chunk", args->tier_chunk,
+                  "Tokens per chunk in the lower tiers (default: the index's block size, else 256)")
+      ->group("Memory tiers");
   cmd->add_option("--kv-dump", args->kv_dump,
                   "Probe with real tensors: a directory with keys.npy, values.npy, queries.npy");
 }
@@ -150,6 +160,12 @@ RunPlan MakeRunPlan(const RunArgs& a) {
   options.cache_output = !a.no_cache_output;
   plan.strategies = ParseStrategyList(a.strategies);
   plan.budgets = ParseBudgetList(a.budgets);
+  options.tiers = ParseTierSpecs(a.tiers);
+  if (a.tier_chunk < 0 || a.tier_chunk > (1 << 20)) {
+    throw Error("--tier-chunk must be in 1..1048576 tokens, got " + std::to_string(a.tier_chunk));
+  }
+  if (a.tier_chunk > 0 && options.tiers.empty()) throw Error("--tier-chunk: no --tier is given");
+  options.tier_chunk = static_cast<uint64_t>(a.tier_chunk);
   plan.probe.requests = InRange(a.probe_requests, "--probe-requests", 100000);
   plan.probe.max_tokens = InRange(a.probe_max_tokens, "--probe-max-tokens", 1 << 22);
   plan.probe.heads = InRange(a.probe_heads, "--probe-heads", 4096);

@@ -49,6 +49,8 @@ struct RunArgs {
   std::string kernels;
   int64_t probe_requests = 16, probe_max_tokens = 2048, probe_heads = 4, probe_queries = 8;
   std::string kv_dump;
+  std::vector<std::string> tiers;  // --tier, in order below the GPU
+  int64_t tier_chunk = 0;          // 0: the index's block size, else 256
 };
 
 void AddRunOptions(CLI::App* cmd, RunArgs* args);

@@ -30,6 +30,11 @@ ServeOptions MakeServeOptions(const ServeModelArgs& a, const RunArgs& run) {
     throw Error("--admission '" + a.admission + "': expected reserve or incremental");
   }
   s.admission = a.admission == "reserve" ? Admission::kReserve : Admission::kIncremental;
+  if (a.tier_overlap != "layer" && a.tier_overlap != "none") {
+    throw Error("--tier-overlap '" + a.tier_overlap + "': expected layer or none");
+  }
+  if (a.tier_overlap != "layer" && run.tiers.empty()) throw Error("--tier-overlap: no --tier is given");
+  s.tier_overlap = a.tier_overlap == "layer";
   s.gpu = FindGpu(a.gpu);
   if (a.tp < 1 || a.tp > 64) throw Error("--tp must be in 1..64, got " + std::to_string(a.tp));
   s.tp = static_cast<uint32_t>(a.tp);
@@ -87,6 +92,12 @@ void AddServeModelOptions(CLI::App* cmd, ServeModelArgs* a) {
                   "V1): admit when the uncached prompt fits, allocate per step, preempt the most "
                   "recently admitted request when the pool runs out")
       ->capture_default_str();
+  cmd->add_option("--tier-overlap", a->tier_overlap,
+                  "layer: a load from a memory tier overlaps layer by layer with the step that "
+                  "computes the request (SGLang HiCache); none: the request waits for its load "
+                  "before it is scheduled (vLLM's offloading connector)")
+      ->capture_default_str()
+      ->group("Memory tiers");
 }
 
 }  // namespace kvsim::cli

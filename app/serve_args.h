@@ -14,7 +14,7 @@
 namespace kvsim::cli {
 
 struct ServeModelArgs {
-  std::string gpu = "h100", admission = "reserve";
+  std::string gpu = "h100", admission = "reserve", tier_overlap = "layer";
   int64_t tp = 1;
   std::optional<int64_t> max_num_seqs, max_batched_tokens;
   std::optional<double> decode_tps;

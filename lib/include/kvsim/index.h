@@ -30,6 +30,16 @@ namespace kvsim {
 
 using Tick = uint64_t;
 
+// Told of every eviction with the evicted unit's whole prefix: what a lower memory tier needs
+// to keep a demoted copy (kvsim/memory_tiers.h).
+class EvictionSink {
+ public:
+  virtual ~EvictionSink() = default;
+  // The index evicted the tokens [begin, prefix.size()) of the sequence `prefix`.
+  // `prefix` is valid only during the call.
+  virtual void Evicted(TokenSpan prefix, uint64_t begin) = 0;
+};
+
 class Index {
  public:
   virtual ~Index() = default;
@@ -71,6 +81,15 @@ class Index {
   // looks up its future by position; positions may then repeat and go back under kvsim serve).
   // Other indexes take any non-decreasing clock.
   virtual bool clairvoyant() const { return false; }
+
+  // Every later eviction is told to `sink` (nullptr: to none). REQUIRES: sink outlives the index.
+  void set_eviction_sink(EvictionSink* sink) { eviction_sink_ = sink; }
+
+ protected:
+  EvictionSink* eviction_sink() const { return eviction_sink_; }
+
+ private:
+  EvictionSink* eviction_sink_ = nullptr;
 };
 
 // Read-only knowledge derived from one workload (belady's future, per block size), made once

@@ -16,6 +16,7 @@
 #include "kvsim/codec_set.h"
 #include "kvsim/curve.h"
 #include "kvsim/index.h"
+#include "kvsim/memory_tiers.h"
 #include "kvsim/model.h"
 #include "kvsim/serve_figures.h"
 #include "kvsim/strategy.h"
@@ -52,6 +53,10 @@ struct RowResult {
   std::optional<AttentionSummary> attention;  // lossy codecs, when probed
   std::optional<ServeFigures> serve;          // kvsim serve: the row under load
   std::optional<Curve> curve;                 // kvsim curve: hits at every capacity
+  // With memory tiers below the GPU (RunOptions::tiers): hit_tokens counts hits in any tier;
+  // the GPU tier's share is hit_tokens minus the tiers' hit_tokens.
+  std::vector<TierFigures> tiers;
+  std::vector<TierMove> bytes_moved;
 };
 
 struct RunOptions {
@@ -67,6 +72,10 @@ struct RunOptions {
   // are curve strategies (the others are skipped), each at these options.
   std::vector<Strategy> curve_strategies;
   CurveOptions curve;
+  // Memory tiers below every row's GPU cache, in order (kvsim/memory_tiers.h); empty: none.
+  std::vector<TierSpec> tiers;
+  // Their chunk in tokens; 0: the index's block size, else kDefaultTierChunk.
+  uint64_t tier_chunk = 0;
   // The run's codecs, shared with the attention probe (nullptr: the replay makes its own).
   // REQUIRES: its head_dim is the model's.
   CodecSet* codecs = nullptr;

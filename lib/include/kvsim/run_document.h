@@ -61,6 +61,8 @@ struct DocumentRow {
   std::optional<std::vector<ClassRow>> by_session;  // when the workload has sessions
   std::optional<ServeFigures> serve;               // kvsim serve: the row under load
   std::optional<Curve> curve;                      // kvsim curve: hits at every capacity
+  std::vector<TierFigures> tiers;                  // memory tiers below the GPU, if any
+  std::vector<TierMove> bytes_moved;
 
   // Peak held over the budget: tokens over a token budget, bytes over a byte budget (nullopt
   // when unbounded).

@@ -59,6 +59,9 @@ struct ServeOptions {
   uint32_t replicas = 1;   // each with the whole budget, its own index and queue
   std::vector<std::string> routers = {"round-robin"};  // one row each (router.h names)
   bool pooled = true;  // replay one cache of replicas x budget for pooled_token_hit_rate (else 0)
+  // Loads from memory tiers overlap layer by layer with the step that first computes the
+  // request (SGLang HiCache); false: the request waits for its load before it is scheduled.
+  bool tier_overlap = true;
   GpuProfile gpu;
   uint32_t tp = 1;
   Efficiency efficiency;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "kvsim/gpu.h"
 #include "kvsim/ledger.h"
@@ -35,6 +36,17 @@ class StepTimeModel {
                 double decode_tps, const Efficiency& efficiency = {});
 
   double Seconds(const StepWork& work) const;
+
+  // Seconds of compute that prefilling positions [from, from + n) of one sequence adds to a
+  // step: no overhead, no weight reads. What recomputing them costs at the margin.
+  double PrefillComputeSeconds(uint64_t from, uint64_t n) const;
+  // The context length from which recomputing a token takes longer than `seconds` (the
+  // break-even of loading it instead): 0 when recomputing always takes longer, nullopt when it
+  // never does.
+  std::optional<double> BreakEvenContext(double seconds) const;
+  // Whether prefill takes no time (--prefill-tps inf).
+  bool instant_prefill() const;
+  uint32_t layers() const { return model_.layers; }
 
   // KV bytes of a context of `tokens` tokens written by one sequence, at the codec's cost (a
   // recent-token window in its hot format, the rest cold).

@@ -12,6 +12,7 @@
 #include "curve/stack_passes.h"
 #include "curve/stack_row.h"
 #include "engine/row_tally.h"
+#include "tier/tier_rows.h"
 
 namespace kvsim {
 namespace {
@@ -26,24 +27,35 @@ class PointRow {
   virtual RowResult Finish() = 0;
 };
 
-// A row with its own cache: the index and the ledger.
+// A row with its own cache: the index and the ledger, and the memory tiers below them if any.
 class Row final : public PointRow {
  public:
   Row(const Strategy& strategy, const BudgetSpec& spec, const Budget& budget, const TokenCost& cost,
-      const RunOptions& options, bool by_session, const IndexContext& context)
+      const RunOptions& options, bool by_session, const IndexContext& context,
+      std::unique_ptr<TierStack> tiers = nullptr)
       : ledger_(budget, cost),
         index_(MakeIndex(strategy.index, strategy.index_options, &ledger_, context)),
+        tiers_(std::move(tiers)),
         options_(options),
         result_(EmptyRow(strategy, spec, budget, cost)),
-        tally_(&result_, by_session, options.record_hits) {}
+        tally_(&result_, by_session, options.record_hits) {
+    if (tiers_) index_->set_eviction_sink(tiers_.get());
+  }
 
   uint64_t Step(const Request& r, Tick now) override {
-    const uint64_t hit = index_->Match(r, now);
+    const TokenSpan seq = options_.cache_output ? r.tokens : r.prompt();
+    uint64_t hit = index_->Match(r, now);
+    if (tiers_) hit = tiers_->Extend(seq, r.prompt_len, hit);
     assert(hit <= (r.prompt_len == 0 ? 0 : r.prompt_len - 1));
-    index_->Insert(r, options_.cache_output ? r.tokens : r.prompt(), now);
+    index_->Insert(r, seq, now);
+    if (tiers_) tiers_->Written(seq);
     while (ledger_.OverBudget() && index_->EvictOne()) {
     }
     assert(!ledger_.OverBudget());
+    if (tiers_) {
+      tiers_->Settle();
+      tiers_->Sample();
+    }
     // Memory is sampled after the evict step (docs/contract.md, "The replay").
     tally_.Sample(ledger_);
     tally_.Count(r.turn, r.session, r.prompt_len, hit);
@@ -57,12 +69,17 @@ class Row final : public PointRow {
 
   RowResult Finish() override {
     tally_.Finish(ledger_.evictions(), options_.model.fp16_bytes_per_token());
+    if (tiers_) {
+      result_.tiers = tiers_->Figures();
+      result_.bytes_moved = tiers_->Moves();
+    }
     return std::move(result_);
   }
 
  private:
   Ledger ledger_;
   std::unique_ptr<Index> index_;
+  std::unique_ptr<TierStack> tiers_;
   const RunOptions& options_;
   RowResult result_;
   RowTally tally_;
@@ -130,7 +147,7 @@ std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
     const Strategy& strategy = *p.strategy;
     const TokenCost cost = codecs.Cost(strategy.codec, strategy.codec_options, options.model);
     const Budget budget = ResolveBudget(*p.budget, working_set, fp16);
-    if (options.curve_rows && !CurveRefusal(strategy, cost)) {
+    if (options.curve_rows && options.tiers.empty() && !CurveRefusal(strategy, cost)) {
       const uint64_t b = BlockSizeOf(strategy);
       passes->AddRows(b);
       rows.push_back(std::make_unique<CurvePointRow>(
@@ -138,8 +155,10 @@ std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
           passes, b));
       continue;
     }
-    rows.push_back(std::make_unique<Row>(strategy, *p.budget, budget, cost, options, by_session,
-                                         IndexContext{&workload, options.cache_output, memo}));
+    rows.push_back(std::make_unique<Row>(
+        strategy, *p.budget, budget, cost, options, by_session,
+        IndexContext{&workload, options.cache_output, memo},
+        MakeTierStack(strategy, budget, working_set, options, &codecs)));
   }
   return rows;
 }
@@ -174,6 +193,7 @@ RunResult ReplayPoints(const Workload& workload, const std::vector<PointSpec>& p
                                  : KnownWorkingSetTokens(workload, options.cache_output);
   bool need_ws = known.has_value();
   for (const PointSpec& p : points) need_ws = need_ws || p.budget->kind == BudgetSpec::Kind::kPercent;
+  need_ws = need_ws || TiersNeedWorkingSet(options.tiers);
   if (known) {
     run.working_set_tokens = *known;
   } else if (need_ws) {

@@ -71,6 +71,15 @@ class BeladyFuture {
   // Ascending request numbers whose prompt can use block `id`.
   const std::vector<uint64_t>& uses(uint32_t id) const { return uses_[id]; }
 
+  // The tokens of block `id` and every block above it: its whole prefix.
+  void PrefixOf(uint32_t id, std::vector<Token>* out) const {
+    out->resize((blocks_[id].depth + 1) * b_);
+    for (uint32_t c = id; c != kNone; c = blocks_[c].parent) {
+      const Token* t = tokens_.data() + blocks_[c].tokens;
+      std::copy(t, t + b_, out->begin() + blocks_[c].depth * b_);
+    }
+  }
+
   // The block of tokens t[0, b_) below `parent`, kNone if the workload has none.
   uint32_t Find(uint32_t parent, const Token* t) const {
     return Find(parent, t, HashBlock(parent, t, b_));
@@ -194,6 +203,10 @@ class BeladyIndex final : public Index {
     cached_[id] = false;
     const uint64_t k = f_.depth(id);
     ledger_->Evict(k * b_, (k + 1) * b_, writer_[id]);
+    if (eviction_sink() != nullptr) {
+      f_.PrefixOf(id, &evicted_);
+      eviction_sink()->Evicted(evicted_, k * b_);
+    }
     key_[id] = Key{};
     return true;
   }
@@ -270,6 +283,7 @@ class BeladyIndex final : public Index {
   uint64_t pinned_tokens_ = 0;
   std::vector<Key> key_;
   std::vector<Key> order_;  // a heap under After
+  std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
 };
 
 }  // namespace

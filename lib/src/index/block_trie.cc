@@ -94,6 +94,7 @@ class BlockTrieIndex final : public Index {
     if (id == kNone) return false;
     Block& x = blocks_[id];
     ledger_->Evict(x.depth * b_, (x.depth + 1) * b_, x.writer);
+    TellEvicted(id);
     Unlink(id);
     auto& siblings = blocks_[x.parent].children;
     siblings.erase(std::find(siblings.begin(), siblings.end(), std::make_pair(x.hash, id)));
@@ -191,6 +192,18 @@ class BlockTrieIndex final : public Index {
     return id;
   }
 
+  // The eviction sink, if any, learns that block `id` goes: its whole prefix is rebuilt.
+  void TellEvicted(uint32_t id) {
+    EvictionSink* sink = eviction_sink();
+    if (sink == nullptr) return;
+    const uint64_t depth = blocks_[id].depth;
+    evicted_.resize((depth + 1) * b_);
+    for (uint32_t c = id; c != kRoot; c = blocks_[c].parent) {
+      std::copy(TokensOf(c), TokensOf(c) + b_, evicted_.begin() + blocks_[c].depth * b_);
+    }
+    sink->Evicted(evicted_, depth * b_);
+  }
+
   // Every block of path_ (shallow to deep) gets last_use = now: re-appended deepest first.
   void TouchPath(Tick) {
     for (auto it = path_.rbegin(); it != path_.rend(); ++it) {
@@ -224,6 +237,7 @@ class BlockTrieIndex final : public Index {
   std::vector<bool> listed_;
   std::vector<uint32_t> free_;
   std::vector<uint32_t> path_;
+  std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
   uint32_t head_ = kNone, tail_ = kNone;  // head: next to evict
   uint64_t pinned_tokens_ = 0;
   const Request* matched_for_ = nullptr;  // path_ holds this request's matched blocks

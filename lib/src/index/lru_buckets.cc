@@ -206,6 +206,7 @@ class LruBucketsIndex final : public Index {
     Entry& e = entries_[i];
     const size_t len = e.tokens.size();
     evicted ? ledger_->Evict(0, len, e.writer) : ledger_->Release(0, len, e.writer);
+    if (evicted && eviction_sink() != nullptr) eviction_sink()->Evicted(e.tokens, 0);
     --live_[e.bucket];
     if (e.pins > 0) {
       pinned_tokens_ -= len;  // the pins go on to the entry that replaces it

@@ -76,6 +76,7 @@ class RadixIndex final : public Index {
       Node& x = nodes_[id];
       if (id == kRoot || !Evictable(x) || x.last_use != last_use) continue;
       ledger_->Evict(x.depth, x.depth + x.seg.size(), x.writer);
+      TellEvicted(id);
       const uint32_t p = x.parent;
       RemoveChild(p, x.seg[0]);
       FreeNode(id);
@@ -100,6 +101,17 @@ class RadixIndex final : public Index {
     uint32_t pins = 0;        // running requests using the node (SGLang's lock_ref)
     bool alive = true;
   };
+
+  // The eviction sink, if any, learns that node `id` goes: its whole prefix is rebuilt.
+  void TellEvicted(uint32_t id) {
+    EvictionSink* sink = eviction_sink();
+    if (sink == nullptr) return;
+    evicted_.resize(nodes_[id].depth + nodes_[id].seg.size());
+    for (uint32_t c = id; c != kRoot; c = nodes_[c].parent) {
+      std::copy(nodes_[c].seg.begin(), nodes_[c].seg.end(), evicted_.begin() + nodes_[c].depth);
+    }
+    sink->Evicted(evicted_, nodes_[id].depth);
+  }
 
   static bool Evictable(const Node& x) { return x.alive && x.children.empty() && x.pins == 0; }
 
@@ -250,6 +262,7 @@ class RadixIndex final : public Index {
 
   Ledger* ledger_;
   std::vector<Node> nodes_;  // nodes_[0] is the root: empty segment, never evicted
+  std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
   std::vector<uint32_t> free_;
   std::vector<std::pair<uint64_t, uint32_t>> heap_;  // (last_use, leaf), min-heap
   uint64_t pinned_tokens_ = 0;

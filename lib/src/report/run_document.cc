@@ -75,6 +75,8 @@ DocumentRow RowOf(const RowResult& r, const RunOptions& options, double tps,
   d.attention = r.attention;
   d.serve = r.serve;
   d.curve = r.curve;
+  d.tiers = r.tiers;
+  d.bytes_moved = r.bytes_moved;
   for (size_t t = 0; t < r.by_turn.size(); ++t) d.by_turn.push_back(ClassOf(t + 1, r.by_turn[t]));
   if (session_names.empty()) return d;
   d.by_session.emplace();

@@ -82,6 +82,38 @@ ojson CurveJson(const Curve& c, ojson* row) {
   return points;
 }
 
+ojson TierJson(const TierFigures& t) {
+  return {{"name", t.name},
+          {"mode", t.exclusive ? "exclusive" : "inclusive"},
+          {"codec", t.codec},
+          {"bytes_per_token", t.bytes_per_token},
+          {"chunk_tokens", t.chunk_tokens},
+          {"capacity", {{"tokens", Nullable(t.capacity_tokens)}, {"bytes", Nullable(t.capacity_bytes)}}},
+          {"bandwidth_gbps", t.bandwidth_gbps},
+          {"hit_tokens", t.hit_tokens},
+          {"peak_tokens", t.peak_tokens},
+          {"peak_bytes", t.peak_bytes},
+          {"evictions", t.evictions},
+          {"recomputed_tokens", t.recomputed_tokens},
+          {"load_seconds", t.load_seconds},
+          {"break_even_context", Nullable(t.break_even_context)}};
+}
+
+// hit_tokens_by_tier, bytes_moved and tiers: rows with memory tiers below the GPU.
+void AddTiersJson(const DocumentRow& r, ojson* row) {
+  uint64_t lower = 0;
+  for (const TierFigures& t : r.tiers) lower += t.hit_tokens;
+  ojson by_tier = {{"gpu", r.hit_tokens - lower}};
+  for (const TierFigures& t : r.tiers) by_tier[t.name] = t.hit_tokens;
+  ojson moved = ojson::object();
+  for (const TierMove& m : r.bytes_moved) moved[m.from + "_to_" + m.to] = m.bytes;
+  ojson tiers = ojson::array();
+  for (const TierFigures& t : r.tiers) tiers.push_back(TierJson(t));
+  (*row)["hit_tokens_by_tier"] = by_tier;
+  (*row)["bytes_moved"] = moved;
+  (*row)["tiers"] = tiers;
+}
+
 ojson RowJson(const DocumentRow& r) {
   ojson row;
   if (r.point) row["point"] = *r.point;
@@ -115,6 +147,7 @@ ojson RowJson(const DocumentRow& r) {
   if (r.by_session) row["by_session"] = ClassesJson("session", *r.by_session);
   if (r.serve) AddServeJson(*r.serve, &row);
   if (r.curve) row["curve"] = CurveJson(*r.curve, &row);
+  if (!r.tiers.empty()) AddTiersJson(r, &row);
   return row;
 }
 

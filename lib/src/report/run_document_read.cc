@@ -290,6 +290,45 @@ Curve ReadCurve(const Reader& r, const ojson& row, const std::string& at) {
   return c;
 }
 
+TierFigures ReadTier(const Reader& r, const ojson& t, const std::string& at) {
+  if (!t.is_object()) r.Fail(at, "expected an object", t);
+  TierFigures f;
+  f.name = r.String(t, "name", at);
+  const std::string mode = r.String(t, "mode", at);
+  if (mode != "inclusive" && mode != "exclusive") r.Fail(at + ".mode", "expected inclusive or exclusive", t["mode"]);
+  f.exclusive = mode == "exclusive";
+  f.codec = r.String(t, "codec", at);
+  f.bytes_per_token = r.Count(t, "bytes_per_token", at);
+  f.chunk_tokens = r.Count(t, "chunk_tokens", at);
+  const ojson& cap = r.Object(t, "capacity", at);
+  f.capacity_tokens = r.NullableCount(cap, "tokens", at + ".capacity");
+  f.capacity_bytes = r.NullableCount(cap, "bytes", at + ".capacity");
+  f.bandwidth_gbps = r.Number(t, "bandwidth_gbps", at);
+  f.hit_tokens = r.Count(t, "hit_tokens", at);
+  f.peak_tokens = r.Count(t, "peak_tokens", at);
+  f.peak_bytes = r.Count(t, "peak_bytes", at);
+  f.evictions = r.Count(t, "evictions", at);
+  f.recomputed_tokens = r.Count(t, "recomputed_tokens", at);
+  f.load_seconds = r.Number(t, "load_seconds", at);
+  if (!t.contains("break_even_context")) r.Fail(at + ".break_even_context", "missing (null when not served)", ojson());
+  if (!t["break_even_context"].is_null()) f.break_even_context = r.Number(t, "break_even_context", at);
+  return f;
+}
+
+// tiers and bytes_moved ("FROM_to_TO": bytes); hit_tokens_by_tier follows from them.
+void ReadTiers(const Reader& r, const ojson& row, const std::string& at, DocumentRow* d) {
+  const ojson& tiers = r.Array(row, "tiers", at);
+  for (size_t i = 0; i < tiers.size(); ++i) {
+    d->tiers.push_back(ReadTier(r, tiers[i], at + ".tiers" + Reader::Index(i)));
+  }
+  const ojson& moved = r.Object(row, "bytes_moved", at);
+  for (const auto& [key, value] : moved.items()) {
+    const size_t to = key.find("_to_");
+    if (to == std::string::npos) r.Fail(at + ".bytes_moved." + key, "expected a key FROM_to_TO", value);
+    d->bytes_moved.push_back({key.substr(0, to), key.substr(to + 4), r.Count(moved, key.c_str(), at + ".bytes_moved")});
+  }
+}
+
 DocumentRow ReadRow(const Reader& r, const ojson& row, size_t i, uint64_t points, bool sweep) {
   const std::string at = "results" + Reader::Index(i);
   if (!row.is_object()) r.Fail(at, "expected an object", row);
@@ -314,6 +353,7 @@ DocumentRow ReadRow(const Reader& r, const ojson& row, size_t i, uint64_t points
   if (row.contains("by_session")) d.by_session = ReadClasses(r, row, "by_session", "session", at);
   if (row.contains("ttft")) d.serve = ReadServe(r, row, at);
   if (row.contains("curve")) d.curve = ReadCurve(r, row, at);
+  if (row.contains("tiers")) ReadTiers(r, row, at, &d);
   return d;
 }
 

@@ -85,6 +85,45 @@ void PrintClasses(std::ostream& out, const std::string& title, const char* colum
   table.Print(out);
 }
 
+uint64_t MovedBytes(const DocumentRow& r, const std::string& from, const std::string& to) {
+  for (const TierMove& m : r.bytes_moved) {
+    if (m.from == from && m.to == to) return m.bytes;
+  }
+  return 0;
+}
+
+std::string CapacityText(const TierFigures& t) {
+  if (t.capacity_bytes) return FormatBytes(static_cast<double>(*t.capacity_bytes));
+  if (t.capacity_tokens) return FormatCount(static_cast<double>(*t.capacity_tokens)) + "tok";
+  return "inf";
+}
+
+// Each row's hits by tier, and the bytes each lower tier took in and sent up.
+void PrintTiers(std::ostream& out, const RunDocument& doc) {
+  TextTable table({"strategy @ budget", "tier", "capacity", "codec", "hit rate", "peak",
+                   "written", "loaded to GPU"});
+  for (const DocumentRow& r : doc.rows) {
+    if (r.tiers.empty()) continue;
+    const std::string name = r.strategy + " @ " + BudgetText(r);
+    const double prompt = static_cast<double>(r.prompt_tokens);
+    uint64_t lower = 0;
+    for (const TierFigures& t : r.tiers) lower += t.hit_tokens;
+    const auto rate = [&](uint64_t hits) { return Percent(prompt > 0 ? double(hits) / prompt : 0, 2); };
+    table.Add({name, "gpu", BudgetText(r), r.codec, rate(r.hit_tokens - lower),
+               FormatBytes(double(r.peak_bytes)), "-", "-"});
+    std::string above = "gpu";
+    for (const TierFigures& t : r.tiers) {
+      const uint64_t in = MovedBytes(r, "gpu", t.name) + MovedBytes(r, above, t.name) * (above != "gpu");
+      table.Add({"", t.name + (t.exclusive ? " (excl.)" : ""), CapacityText(t), t.codec,
+                 rate(t.hit_tokens), FormatBytes(double(t.peak_bytes)), FormatBytes(double(in)),
+                 FormatBytes(double(MovedBytes(r, t.name, "gpu")))});
+      above = t.name;
+    }
+  }
+  out << "\nmemory tiers (hit rate: share of prompt tokens served from the tier)\n";
+  table.Print(out);
+}
+
 }  // namespace
 
 void PrintRunTable(std::ostream& out, const RunDocument& doc, bool verbose) {
@@ -102,6 +141,9 @@ void PrintRunTable(std::ostream& out, const RunDocument& doc, bool verbose) {
         << Fixed(a.entropy_mean, 2) << " nats (uniform over the context would be higher, one-hot 0)\n";
     break;
   }
+  bool tiered = false;
+  for (const DocumentRow& r : doc.rows) tiered = tiered || !r.tiers.empty();
+  if (tiered) PrintTiers(out, doc);
   if (!verbose) return;
   for (const DocumentRow& r : doc.rows) {
     const std::string name = r.strategy + " @ " + BudgetText(r);

@@ -27,6 +27,7 @@ struct LiveRequest {
   uint64_t reserved = 0;  // tokens reserved in the ledger
   bool prompt_pending = false;  // prefilled; the prompt goes into the index before any match
   bool counted = false;         // admitted once: its hit is in the row, its wait measured
+  double load_end = 0;          // when its prefix loaded from memory tiers is in the GPU
   double admitted = 0, first_token = 0;
 
   static LiveRequest From(const Request& r, uint64_t position, double arrival) {

@@ -8,14 +8,18 @@ namespace kvsim {
 
 Replica::Replica(const Strategy& strategy, const Budget& budget, const TokenCost& cost,
                  const RunOptions& run, const ServeOptions& serve, const IndexContext& context,
-                 RowTally* tally)
+                 RowTally* tally, std::unique_ptr<TierStack> tiers)
     : ledger_(budget, cost),
       index_(MakeIndex(strategy.index, strategy.index_options, &ledger_, context)),
+      tiers_(std::move(tiers)),
+      link_free_(tiers_ ? tiers_->size() : 0, 0.0),
       run_(run),
       serve_(serve),
       model_(serve.gpu, serve.tp, run.model, serve.prefill_tps, serve.decode_tps, serve.efficiency),
       whole_at_completion_(strategy.index == "lru-buckets"),
-      tally_(tally) {}
+      tally_(tally) {
+  if (tiers_) index_->set_eviction_sink(tiers_.get());
+}
 
 // Whether `tokens` more tokens fit once every unpinned token is evicted (reservations priced at
 // the codec's hot bytes, the dearest, so a fit is never promised that eviction cannot keep).
@@ -66,7 +70,9 @@ void Replica::Admit(double now) {
 bool Replica::TryAdmit(LiveRequest& r, double now) {
   const Request v = r.View();
   const Tick now_tick = TickOf(r);
-  const uint64_t hit = index_->Match(v, now_tick);
+  const uint64_t gpu_hit = index_->Match(v, now_tick);
+  const TierFind loads = tiers_ ? WorthLoading(v, gpu_hit) : TierFind{};
+  const uint64_t hit = loads.empty() ? gpu_hit : loads.back().end;
   // What the request shares with the cache is pinned: its hit, and whatever more of its
   // sequence is held (its insert will pass through it). The pool reserves what the sequence
   // will add.
@@ -95,6 +101,7 @@ bool Replica::TryAdmit(LiveRequest& r, double now) {
     r.reserved = need;
     ledger_.Reserve(need);
   }
+  StartLoads(r, loads, now);
   if (r.counted) return true;  // readmitted after a preemption: counted the first time
   r.counted = true;
   r.hit = hit;
@@ -109,11 +116,12 @@ void Replica::Uncount(const LiveRequest& r) { tally_->Uncount(r.turn, r.session,
 // Incremental admission: room for what each running request computes this step (its chunk, or
 // one token), in admission order. When it cannot be had, the most recently admitted request is
 // preempted, until it can (or the request itself was the one preempted).
-void Replica::AllocateStep() {
+void Replica::AllocateStep(double now) {
   uint64_t room = serve_.max_batched_tokens;
   for (size_t i = 0; i < running_.size(); ++i) {
     LiveRequest& r = running_[i];
     uint64_t want = 1;
+    if (WaitsForLoad(r, now)) continue;
     if (!r.prefilled()) {
       want = std::min<uint64_t>(r.target - r.computed, room);
       room -= want;
@@ -165,6 +173,10 @@ void Replica::Settle() {
   while (ledger_.OverBudget() && index_->EvictOne()) {
   }
   if (ledger_.OverBudget()) throw std::logic_error("serve: pinned and reserved KV exceed the pool");
+  if (tiers_) {
+    tiers_->Settle();
+    tiers_->Sample();
+  }
   settled_ = true;
   tally_->Sample(ledger_);
 }

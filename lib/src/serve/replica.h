@@ -11,6 +11,7 @@
 #include "kvsim/index.h"
 #include "kvsim/serve.h"
 #include "live_request.h"
+#include "tier/tier_stack.h"
 
 namespace kvsim {
 
@@ -19,7 +20,7 @@ class Replica {
   // `tally` adds up the row's counts and memory samples (shared by a fleet's replicas).
   Replica(const Strategy& strategy, const Budget& budget, const TokenCost& cost,
           const RunOptions& run, const ServeOptions& serve, const IndexContext& context,
-          RowTally* tally);
+          RowTally* tally, std::unique_ptr<TierStack> tiers = nullptr);
 
   void Enqueue(LiveRequest request) {
     Count(request);
@@ -59,14 +60,31 @@ class Replica {
   uint64_t CachedPrefix(const LiveRequest& r) const;
   // Seconds spent in steps.
   double busy_seconds() const { return busy_; }
+  // The memory tiers below the pool (nullptr: none).
+  const TierStack* tiers() const { return tiers_.get(); }
 
  private:
   bool Rejects(const LiveRequest& r) const;
   bool TryAdmit(LiveRequest& r, double now);
+  // The runs of r's prompt below the pool, past `gpu_hit`, that load faster than they would
+  // recompute (all of them when prefill takes no time).
+  TierFind WorthLoading(const Request& v, uint64_t gpu_hit);
+  // Starts the loads of `runs` for r at `now`, each after what its tier's link is loading.
+  void StartLoads(LiveRequest& r, const TierFind& runs, double now);
+  // After the index wrote `seq`: the tiers take their copies.
+  void Written(TokenSpan seq) {
+    if (tiers_) tiers_->Written(seq);
+  }
   bool Fits(uint64_t tokens) const;
-  StepWork Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const;
+  StepWork Plan(double now, std::vector<std::pair<size_t, uint64_t>>* chunks) const;
+  // The step's end, held back by the loads its chunks wait for.
+  double StepEnd(double now, double seconds) const;
   void InsertPrompt(LiveRequest& r);
-  void AllocateStep();
+  void AllocateStep(double now);
+  // Whether r waits for its load before it computes (no overlap).
+  bool WaitsForLoad(const LiveRequest& r, double now) const {
+    return !serve_.tier_overlap && r.load_end > now;
+  }
   void Preempt(LiveRequest& r);
   void Release(LiveRequest& r);
   void Uncount(const LiveRequest& r);
@@ -91,6 +109,9 @@ class Replica {
 
   Ledger ledger_;
   std::unique_ptr<Index> index_;
+  std::unique_ptr<TierStack> tiers_;
+  std::vector<double> link_free_;  // per tier: when its link has loaded what it was asked
+  TierFind skipped_;               // what the last WorthLoading found but left to recompute
   const RunOptions& run_;
   const ServeOptions& serve_;
   StepTimeModel model_;

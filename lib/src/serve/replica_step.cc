@@ -1,12 +1,13 @@
 // A replica's continuous-batching step: chunked prefill FCFS, one token per decoding request
 // (see replica.h).
 #include <algorithm>
+#include <limits>
 
 #include "replica.h"
 
 namespace kvsim {
 
-StepWork Replica::Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const {
+StepWork Replica::Plan(double now, std::vector<std::pair<size_t, uint64_t>>* chunks) const {
   StepWork w;
   uint64_t room = serve_.max_batched_tokens;
   const TokenCost& cost = ledger_.cost();
@@ -19,6 +20,7 @@ StepWork Replica::Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const {
       w.decode_kv_bytes += StepTimeModel::KvBytes(cost, context);
       continue;
     }
+    if (WaitsForLoad(r, now)) continue;
     const uint64_t c = std::min<uint64_t>(r.target - r.computed, room);
     if (c == 0) continue;
     room -= c;
@@ -33,10 +35,16 @@ StepWork Replica::Plan(std::vector<std::pair<size_t, uint64_t>>* chunks) const {
 
 double Replica::Begin(double now) {
   settled_ = false;
-  if (serve_.admission == Admission::kIncremental) AllocateStep();
+  if (serve_.admission == Admission::kIncremental) AllocateStep(now);
   chunks_.clear();
-  const StepWork work = Plan(&chunks_);
-  step_end_ = now + model_.Seconds(work);
+  const StepWork work = Plan(now, &chunks_);
+  step_end_ = StepEnd(now, model_.Seconds(work));
+  if (work.prefill_tokens == 0 && work.decodes == 0) {  // every request waits for a load
+    step_end_ = std::numeric_limits<double>::infinity();
+    for (const LiveRequest& r : running_) {
+      if (r.load_end > now) step_end_ = std::min(step_end_, r.load_end);
+    }
+  }
   busy_ += step_end_ - now;
   if (step_end_ > now) Settle();  // the instant closes: the step's KV needs its blocks
   return step_end_;
@@ -93,6 +101,7 @@ void Replica::InsertPrompt(LiveRequest& r) {
   ledger_.Unreserve(moved);
   r.reserved -= moved;
   index_->Insert(v, v.prompt(), now);
+  Written(v.prompt());
   const uint64_t pin = std::max<uint64_t>(r.prompt_len, r.pinned);
   if (pin > 0) index_->Pin(v.tokens, pin);
   if (r.pinned > 0) index_->Unpin(v.tokens, r.pinned);
@@ -115,6 +124,7 @@ void Replica::Complete(LiveRequest& r) {
     const Tick now = TickOf(r);
     index_->Match(v, now);
     index_->Insert(v, run_.cache_output ? v.tokens : v.prompt(), now);
+    Written(run_.cache_output ? v.tokens : v.prompt());
   }
 }
 

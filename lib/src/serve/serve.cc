@@ -9,6 +9,7 @@
 #include "kvsim/cancel.h"
 #include "kvsim/error.h"
 #include "replica.h"
+#include "tier/tier_rows.h"
 #include "router.h"
 #include "simulation.h"
 
@@ -76,11 +77,43 @@ std::function<void()> ProgressOf(const RunOptions& run, uint64_t total) {
   };
 }
 
+// The fleet's tiers as one: counts and link seconds summed, peaks the largest replica's, and
+// each tier's break-even context on the replicas' step-time model.
+void AddTierFigures(const std::vector<Replica*>& replicas, const ServeOptions& serve,
+                    const RunOptions& run, RowResult* row) {
+  const StepTimeModel model(serve.gpu, serve.tp, run.model, serve.prefill_tps, serve.decode_tps,
+                            serve.efficiency);
+  for (const Replica* replica : replicas) {
+    const TierStack& t = *replica->tiers();
+    if (row->tiers.empty()) {
+      row->tiers = t.Figures();
+      row->bytes_moved = t.Moves();
+      continue;
+    }
+    const std::vector<TierFigures> f = t.Figures();
+    for (size_t i = 0; i < f.size(); ++i) {
+      TierFigures& sum = row->tiers[i];
+      sum.hit_tokens += f[i].hit_tokens;
+      sum.evictions += f[i].evictions;
+      sum.recomputed_tokens += f[i].recomputed_tokens;
+      sum.load_seconds += f[i].load_seconds;
+      sum.peak_tokens = std::max(sum.peak_tokens, f[i].peak_tokens);
+      sum.peak_bytes = std::max(sum.peak_bytes, f[i].peak_bytes);
+    }
+    const std::vector<TierMove> m = t.Moves();
+    for (size_t i = 0; i < m.size(); ++i) row->bytes_moved[i].bytes += m[i].bytes;
+  }
+  for (TierFigures& t : row->tiers) {
+    t.break_even_context = model.BreakEvenContext(static_cast<double>(t.bytes_per_token) /
+                                                  (t.bandwidth_gbps * 1e9));
+  }
+}
+
 // One row: a fleet of replicas of one strategy and budget behind one router.
 RowResult ServeRow(const Workload& workload, const Strategy& strategy, const Budget& budget,
                    const TokenCost& cost, const std::string& router, size_t slot, const RunOptions& run,
                    const ServeOptions& serve, const std::function<void()>& progress,
-                   WorkloadMemo* memo) {
+                   WorkloadMemo* memo, uint64_t working_set, CodecSet* codecs) {
   RowResult row;
   row.strategy = strategy;
   row.budget = budget;
@@ -90,8 +123,9 @@ RowResult ServeRow(const Workload& workload, const Strategy& strategy, const Bud
   std::vector<std::unique_ptr<Replica>> fleet;
   std::vector<Replica*> replicas;
   for (uint32_t i = 0; i < serve.replicas; ++i) {
-    fleet.push_back(std::make_unique<Replica>(strategy, budget, cost, run, serve,
-                                              IndexContext{&workload, run.cache_output, memo}, &tally));
+    fleet.push_back(std::make_unique<Replica>(
+        strategy, budget, cost, run, serve, IndexContext{&workload, run.cache_output, memo}, &tally,
+        MakeTierStack(strategy, budget, working_set, run, codecs)));
     replicas.push_back(fleet.back().get());
   }
   const auto route = MakeRouter(router, serve.replicas, sessions, RouterBlockSize(strategy));
@@ -101,6 +135,7 @@ RowResult ServeRow(const Workload& workload, const Strategy& strategy, const Bud
   uint64_t evictions = 0;
   for (const Replica* r : replicas) evictions += r->ledger().evictions();
   tally.Finish(evictions, run.model.fp16_bytes_per_token());
+  if (!run.tiers.empty()) AddTierFigures(replicas, serve, run, &row);
   row.serve = std::move(figures);
   return row;
 }
@@ -124,7 +159,7 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
     pooled = Replay(workload, strategies, PooledBudgets(budgets, serve.replicas), idle);
   } else if (run.working_set_tokens) {
     pooled.working_set_tokens = *run.working_set_tokens;
-  } else if (NeedsWorkingSet(budgets)) {
+  } else if (NeedsWorkingSet(budgets) || TiersNeedWorkingSet(run.tiers)) {
     pooled.working_set_tokens = WorkingSetTokens(workload, run.cache_output);
   }
   CodecSet own(run.model.head_dim, run.seed);
@@ -142,7 +177,7 @@ RunResult Serve(const Workload& workload, const std::vector<Strategy>& strategie
       for (const std::string& router : serve.routers) {
         const size_t slot = out.rows.size();
         out.rows.push_back(ServeRow(workload, strategies[s], budget, cost, router, slot, run, serve,
-                                    progress, idle.memo));
+                                    progress, idle.memo, pooled.working_set_tokens, &codecs));
         RowResult& row = out.rows.back();
         row.budget_spec = budgets[b];
         row.point = slot;

@@ -30,6 +30,29 @@ double StepTimeModel::Roofline(double tokens, double attention, double kv_bytes)
   return std::max(compute, memory) + eff_.step_overhead;
 }
 
+double StepTimeModel::PrefillComputeSeconds(uint64_t from, uint64_t n) const {
+  const double tokens = static_cast<double>(n);
+  if (prefill_tps_ > 0) return std::isinf(prefill_tps_) ? 0.0 : tokens / prefill_tps_;
+  const double attention = tokens * static_cast<double>(from) + tokens * (tokens + 1) / 2;
+  const double flops = 2 * model_.parameters * tokens +
+                       4.0 * model_.layers * model_.attention_heads * model_.head_dim * attention;
+  return flops / (tp_ * gpu_.bf16_flops * eff_.compute);
+}
+
+std::optional<double> StepTimeModel::BreakEvenContext(double seconds) const {
+  if (prefill_tps_ > 0) {
+    if (1.0 / prefill_tps_ > seconds) return 0.0;
+    return std::nullopt;
+  }
+  // The token at position p attends to p + 1 tokens: 2 P + 4 L H d (p + 1) FLOPs.
+  const double per_context = 4.0 * model_.layers * model_.attention_heads * model_.head_dim;
+  const double p =
+      (seconds * tp_ * gpu_.bf16_flops * eff_.compute - 2 * model_.parameters) / per_context - 1;
+  return std::max(0.0, p);
+}
+
+bool StepTimeModel::instant_prefill() const { return std::isinf(prefill_tps_); }
+
 double StepTimeModel::Seconds(const StepWork& w) const {
   const bool prefill_exact = prefill_tps_ > 0, decode_exact = decode_tps_ > 0;
   const bool any_prefill = w.prefill_tokens > 0, any_decode = w.decodes > 0;
