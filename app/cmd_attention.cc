@@ -54,16 +54,17 @@ void CheckMemory(const AttentionArgs& a, const KvSource& source) {
   }
 }
 
-// Bits per K/V channel from bytes actually written for a context of n tokens (two-tier mixes
-// its tiers).
+// Bits per K/V channel from bytes actually written for a context of n tokens (two-tier and
+// kivi mix their tiers).
 double BitsPerChannel(const KvCodec& codec, size_t n, uint32_t d) {
-  const uint64_t tail = codec.tail();
-  const size_t hot = tail == kNoTail ? n : std::min<size_t>(n, tail);
+  const size_t hot = n - codec.HotFrom(n);
+  auto group_bytes = [&](const GroupCodec& c) {
+    std::vector<float> x(c.tokens_per_group() * d, 0.5f);
+    std::vector<uint8_t> out(c.max_group_bytes());
+    return double(c.EncodeGroup(x.data(), out.data())) / double(c.tokens_per_group());
+  };
   auto bytes = [&](Tier tier) {
-    std::vector<float> x(d, 0.5f);
-    std::vector<uint8_t> out(codec.key(tier).max_encoded_bytes() + codec.value(tier).max_encoded_bytes());
-    return double(codec.key(tier).Encode(x.data(), out.data()) +
-                  codec.value(tier).Encode(x.data(), out.data()));
+    return group_bytes(codec.keys(tier)) + group_bytes(codec.values(tier));
   };
   return (bytes(Tier::kHot) * double(hot) + bytes(Tier::kCold) * double(n - hot)) * 8 /
          (2.0 * d * double(n));
@@ -95,8 +96,7 @@ AttentionSummary Evaluate(KvCodec& codec, Cases& c, const std::string& source, d
   for (size_t h = 0; h < c.cases.size(); ++h) {
     ThrowIfStopped();
     AttentionCase& x = c.cases[h];
-    const uint64_t tail = codec.tail();
-    x.hot_from = tail == kNoTail ? 0 : (x.n > tail ? x.n - tail : 0);
+    x.hot_from = codec.HotFrom(x.n);
     codec.Calibrate(x.keys.data(), x.values.data(), x.n);
     EvaluateCase(x, c.exact[h], codec, &samples);
   }
@@ -112,7 +112,7 @@ void Attention(const AttentionArgs& a) {
   std::vector<std::string> specs = a.codecs.empty()
       ? std::vector<std::string>{"fp16", "fp8", "fp8:format=e5m2", "q8", "q4", "nvfp4", "two-tier",
                                  "turboquant:key_bits=3,value_bits=3", "turboquant",
-                                 "turboquant:key_mode=mse"}
+                                 "turboquant:key_mode=mse", "kivi", "kivi:bits=4"}
       : SplitSpecItems(a.codecs);
   CheckArgs(a);
   std::unique_ptr<KvSource> source =

@@ -1,5 +1,6 @@
 // Codec kernels: ns per 128-dim vector to encode, and per key to score a query, for every kernel
-// set this machine has (scalar reference included), in one run.
+// set this machine has (scalar reference included), in one run. Each codec's lossy tier (kivi's
+// quantized keys: groups of 32 tokens, encoded and scored a group at a time).
 //   build/tests/bench/kvsim_codec_bench --benchmark_filter=Score
 // Score/hot scores 4,096 keys that stay in cache; Score/dram scores 1M keys (68-256 MB), read from
 // DRAM. ReadBandwidth measures this core's streaming read bandwidth in the same run, the floor
@@ -23,6 +24,11 @@ std::unique_ptr<KvCodec> Make(const std::string& spec) {
   return MakeCodec(s.codec, s.codec_options, kDim, 42);
 }
 
+// The keys of the codec's lossy tier.
+const GroupCodec& Keys(const KvCodec& codec) {
+  return codec.keys(codec.hot_rule().tiered() ? Tier::kCold : Tier::kHot);
+}
+
 std::vector<float> Random(size_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> d;
@@ -31,67 +37,70 @@ std::vector<float> Random(size_t n, uint64_t seed) {
   return v;
 }
 
-// 1024 random vectors and room for their codes, under the given kernels.
+// 1024 random vectors (whole groups of them) and room for their codes, under the given kernels.
 struct EncodeInput {
   EncodeInput(const std::string& kernels, const std::string& spec) {
     ForceKernels(kernels);
     codec = Make(spec);
-    c = &codec->key(Tier::kHot);
-    stride = c->max_encoded_bytes();
-    out.resize(n * stride);
+    c = &Keys(*codec);
+    groups = 1024 / c->tokens_per_group();
+    stride = c->max_group_bytes();
+    out.resize(groups * stride);
   }
-  static constexpr size_t n = 1024;
   std::unique_ptr<KvCodec> codec;
-  const VectorCodec* c;
-  size_t stride;
-  std::vector<float> x = Random(n * kDim, 1);
+  const GroupCodec* c;
+  size_t groups, stride;
+  std::vector<float> x = Random(1024 * kDim, 1);
   std::vector<uint8_t> out;
 };
 
-// One vector per call, as a cache inserting one token does.
+// One group per call (one vector for per-token codecs), as a cache inserting tokens does.
 void Encode(benchmark::State& state, const std::string& kernels, const std::string& spec) {
   EncodeInput in(kernels, spec);
+  const size_t group = in.c->tokens_per_group() * kDim;
   size_t i = 0;
   for (auto _ : state) {
-    in.c->Encode(in.x.data() + (i % in.n) * kDim, in.out.data() + (i % in.n) * in.stride);
+    in.c->EncodeGroup(in.x.data() + (i % in.groups) * group, in.out.data() + (i % in.groups) * in.stride);
     ++i;
   }
   benchmark::DoNotOptimize(in.out.data());
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in.c->tokens_per_group()));
 }
 
-// A whole context at once, as the attention probe does (VectorCodec::EncodeBatch):
+// A whole context at once, as the attention probe does (GroupCodec::EncodeGroups):
 // TurboQuant's QJL stage then reads its d x d matrix once per eight vectors.
 void EncodeBatch(benchmark::State& state, const std::string& kernels, const std::string& spec) {
   EncodeInput in(kernels, spec);
   for (auto _ : state) {
-    in.c->EncodeBatch(in.x.data(), in.n, in.out.data(), in.stride);
+    in.c->EncodeGroups(in.x.data(), in.groups, in.out.data(), in.stride);
     benchmark::DoNotOptimize(in.out.data());
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in.n));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in.groups * in.c->tokens_per_group()));
 }
 
 void Score(benchmark::State& state, const std::string& kernels, const std::string& spec,
            size_t keys) {
   ForceKernels(kernels);
   const auto codec = Make(spec);
-  const VectorCodec& c = codec->key(Tier::kHot);
-  const size_t stride = c.max_encoded_bytes();
-  std::vector<uint8_t> codes(keys * stride);
-  const size_t distinct = 1024;  // encode a few, copy them around: fast setup, same bytes
-  const auto x = Random(distinct * kDim, 2);
-  for (size_t i = 0; i < distinct; ++i) c.Encode(x.data() + i * kDim, codes.data() + i * stride);
-  for (size_t i = distinct; i < keys; ++i) {
-    std::memcpy(codes.data() + i * stride, codes.data() + (i % distinct) * stride, stride);
+  const GroupCodec& c = Keys(*codec);
+  const size_t tpg = c.tokens_per_group(), groups = keys / tpg, stride = c.max_group_bytes();
+  std::vector<uint8_t> codes(groups * stride);
+  const size_t distinct = 1024 / tpg;  // encode a few, copy them around: fast setup, same bytes
+  const auto x = Random(1024 * kDim, 2);
+  for (size_t g = 0; g < distinct; ++g) {
+    c.EncodeGroup(x.data() + g * tpg * kDim, codes.data() + g * stride);
+  }
+  for (size_t g = distinct; g < groups; ++g) {
+    std::memcpy(codes.data() + g * stride, codes.data() + (g % distinct) * stride, stride);
   }
   const auto q = Random(kDim, 3);
-  std::vector<float> out(keys);
+  std::vector<float> out(groups * tpg);
   for (auto _ : state) {
-    c.Score(q.data(), codes.data(), stride, keys, out.data());
+    c.ScoreGroups(q.data(), codes.data(), stride, groups, out.data());
     benchmark::DoNotOptimize(out.data());
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * keys));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * keys * stride));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * groups * tpg));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * groups * stride));
 }
 
 void ReadBandwidth(benchmark::State& state) {
@@ -108,9 +117,9 @@ void ReadBandwidth(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 
-// fp8 next to fp16 (same layout idea, half the bytes) and nvfp4 next to q4 (4-bit codes, block
-// scales) in the same run.
-const char* kCodecs[] = {"fp16", "fp8", "fp8:format=e5m2", "q8", "q4", "nvfp4",
+// fp8 next to fp16 (same layout idea, half the bytes), nvfp4 and kivi next to q4 (4-bit codes,
+// block scales; kivi's keys per channel over 32 tokens) in the same run.
+const char* kCodecs[] = {"fp16", "fp8", "fp8:format=e5m2", "q8", "q4", "nvfp4", "kivi", "kivi:bits=4",
                          "turboquant:key_mode=mse,rotation=hadamard",
                          "turboquant:rotation=hadamard", "turboquant:key_mode=mse,rotation=dense",
                          "turboquant:rotation=dense"};

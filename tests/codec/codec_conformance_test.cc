@@ -52,10 +52,20 @@ std::vector<float> Vector(std::mt19937_64& rng, float scale) {
   return v;
 }
 
-// Every vector codec of a codec: key and value, hot and cold tier.
-std::vector<const VectorCodec*> Parts(const KvCodec& codec) {
-  return {&codec.key(Tier::kHot), &codec.value(Tier::kHot), &codec.key(Tier::kCold),
-          &codec.value(Tier::kCold)};
+// Every group codec of a codec: key and value, hot and cold tier.
+std::vector<const GroupCodec*> Parts(const KvCodec& codec) {
+  return {&codec.keys(Tier::kHot), &codec.values(Tier::kHot), &codec.keys(Tier::kCold),
+          &codec.values(Tier::kCold)};
+}
+
+// `count` vectors of Vector(rng, scale), one after another.
+std::vector<float> Vectors(std::mt19937_64& rng, size_t count, float scale) {
+  std::vector<float> x;
+  for (size_t i = 0; i < count; ++i) {
+    const auto v = Vector(rng, scale);
+    x.insert(x.end(), v.begin(), v.end());
+  }
+  return x;
 }
 
 TEST_CASE("every configuration of the registry is exercised") {
@@ -65,56 +75,59 @@ TEST_CASE("every configuration of the registry is exercised") {
   CHECK(built >= CodecEntries().size());
 }
 
-TEST_CASE("Encode stays within max_encoded_bytes, is deterministic, and decodes near the input") {
+TEST_CASE("EncodeGroup stays within max_group_bytes, is deterministic, and decodes near the input") {
   std::mt19937_64 rng(5);
   for (const auto& spec : Configurations()) {
     auto codec = Make(spec);
     if (!codec) continue;
-    for (const VectorCodec* c : Parts(*codec)) {
-      const auto x = Vector(rng, 3.f);
-      std::vector<uint8_t> a(c->max_encoded_bytes() + 8, 0xAB), b(a.size(), 0xAB);
-      const size_t n = c->Encode(x.data(), a.data());
-      CHECK_MESSAGE(n <= c->max_encoded_bytes(), spec);
+    for (const GroupCodec* c : Parts(*codec)) {
+      const size_t tokens = c->tokens_per_group();
+      const auto x = Vectors(rng, tokens, 3.f);
+      std::vector<uint8_t> a(c->max_group_bytes() + 8, 0xAB), b(a.size(), 0xAB);
+      const size_t n = c->EncodeGroup(x.data(), a.data());
+      CHECK_MESSAGE(n <= c->max_group_bytes(), spec);
       CHECK_MESSAGE(std::all_of(a.begin() + n, a.end(), [](uint8_t v) { return v == 0xAB; }), spec);
-      CHECK_MESSAGE(c->Encode(x.data(), b.data()) == n, spec);
+      CHECK_MESSAGE(c->EncodeGroup(x.data(), b.data()) == n, spec);
       CHECK_MESSAGE(a == b, spec);
-      std::vector<float> y(kDim);
-      c->Decode(a.data(), y.data());
+      std::vector<float> y(tokens * kDim);
+      c->DecodeGroup(a.data(), y.data());
       double err = 0;
-      for (size_t j = 0; j < kDim; ++j) err += double(y[j] - x[j]) * (y[j] - x[j]);
-      // Relative L2 error of one vector: exact when lossless; otherwise below 1.5 of the norm
+      for (size_t j = 0; j < y.size(); ++j) err += double(y[j] - x[j]) * (y[j] - x[j]);
+      // Relative L2 error per vector: exact when lossless; otherwise below 1.5 of the norm
       // (1-bit TurboQuant prod decodes its QJL estimate, unbiased for inner products but about
       // 1.3 from the vector; a flipped sign would be 2, garbage far more).
-      CHECK_MESSAGE(std::sqrt(err) / 3.0 < (c->lossless() ? 1e-6 : 1.5), spec << " " << c->name());
+      const double rel = std::sqrt(err / double(tokens)) / 3.0;
+      CHECK_MESSAGE(rel < (c->lossless() ? 1e-6 : 1.5), spec << " " << c->name());
     }
   }
 }
 
-TEST_CASE("Score and Accumulate agree with Decode") {
+TEST_CASE("ScoreGroups and AccumulateGroups agree with DecodeGroup") {
   std::mt19937_64 rng(9);
   for (const auto& spec : Configurations()) {
     auto codec = Make(spec);
     if (!codec) continue;
-    for (const VectorCodec* c : Parts(*codec)) {
-      const size_t n = 37, stride = c->max_encoded_bytes();
-      std::vector<uint8_t> codes(n * stride);
-      std::vector<std::vector<float>> dec(n, std::vector<float>(kDim));
-      for (size_t i = 0; i < n; ++i) {
-        const auto x = Vector(rng, 3.f);
-        c->Encode(x.data(), codes.data() + i * stride);
-        c->Decode(codes.data() + i * stride, dec[i].data());
+    for (const GroupCodec* c : Parts(*codec)) {
+      const size_t tpg = c->tokens_per_group(), groups = tpg == 1 ? 37 : 3;
+      const size_t n = groups * tpg, stride = c->max_group_bytes();
+      std::vector<uint8_t> codes(groups * stride);
+      std::vector<float> dec(n * kDim);
+      for (size_t g = 0; g < groups; ++g) {
+        const auto x = Vectors(rng, tpg, 3.f);
+        c->EncodeGroup(x.data(), codes.data() + g * stride);
+        c->DecodeGroup(codes.data() + g * stride, dec.data() + g * tpg * kDim);
       }
       const auto q = Vector(rng, 1.f);
       std::vector<float> scores(n), w(n), acc(kDim, 0.f), expect(kDim, 0.f);
-      c->Score(q.data(), codes.data(), stride, n, scores.data());
+      c->ScoreGroups(q.data(), codes.data(), stride, groups, scores.data());
       for (size_t i = 0; i < n; ++i) {
         double dot = 0;
-        for (size_t j = 0; j < kDim; ++j) dot += double(q[j]) * dec[i][j];
+        for (size_t j = 0; j < kDim; ++j) dot += double(q[j]) * dec[i * kDim + j];
         CHECK_MESSAGE(std::fabs(scores[i] - dot) < 2e-4, spec << " " << c->name());
         w[i] = float(i + 1) / n;
-        for (size_t j = 0; j < kDim; ++j) expect[j] += w[i] * dec[i][j];
+        for (size_t j = 0; j < kDim; ++j) expect[j] += w[i] * dec[i * kDim + j];
       }
-      c->Accumulate(w.data(), codes.data(), stride, n, acc.data());
+      c->AccumulateGroups(w.data(), codes.data(), stride, groups, acc.data());
       for (size_t j = 0; j < kDim; ++j) {
         CHECK_MESSAGE(std::fabs(acc[j] - expect[j]) < 1e-3, spec << " " << c->name());
       }
@@ -122,23 +135,19 @@ TEST_CASE("Score and Accumulate agree with Decode") {
   }
 }
 
-TEST_CASE("EncodeBatch writes exactly the bytes of one Encode per vector") {
+TEST_CASE("EncodeGroups writes exactly the bytes of one EncodeGroup per group") {
   std::mt19937_64 rng(12);
   for (const auto& spec : Configurations()) {
     auto codec = Make(spec);
     if (!codec) continue;
-    for (const VectorCodec* c : Parts(*codec)) {
-      for (size_t n : {1, 7, 8, 9, 70}) {
-        const size_t stride = c->max_encoded_bytes() + 3;
-        std::vector<float> x;
-        for (size_t i = 0; i < n; ++i) {
-          const auto v = Vector(rng, 1.f);
-          x.insert(x.end(), v.begin(), v.end());
-        }
-        std::vector<uint8_t> one(n * stride, 0), batch(n * stride, 0);
-        for (size_t i = 0; i < n; ++i) c->Encode(x.data() + i * kDim, one.data() + i * stride);
-        c->EncodeBatch(x.data(), n, batch.data(), stride);
-        CHECK_MESSAGE(one == batch, spec << " " << c->name() << " n=" << n);
+    for (const GroupCodec* c : Parts(*codec)) {
+      for (size_t groups : {1, 7, 8, 9, 70}) {
+        const size_t stride = c->max_group_bytes() + 3, size = c->tokens_per_group() * kDim;
+        const std::vector<float> x = Vectors(rng, groups * c->tokens_per_group(), 1.f);
+        std::vector<uint8_t> one(groups * stride, 0), batch(groups * stride, 0);
+        for (size_t g = 0; g < groups; ++g) c->EncodeGroup(x.data() + g * size, one.data() + g * stride);
+        c->EncodeGroups(x.data(), groups, batch.data(), stride);
+        CHECK_MESSAGE(one == batch, spec << " " << c->name() << " groups=" << groups);
       }
     }
   }
@@ -153,7 +162,7 @@ TEST_CASE("bytes per token are measured from the encoder and never exceed fp32's
     CHECK_MESSAGE(cost.hot_bytes > 0, spec);
     CHECK_MESSAGE(cost.cold_bytes > 0, spec);
     CHECK_MESSAGE(cost.hot_bytes <= 2 * m.fp16_bytes_per_token(), spec);
-    CHECK_MESSAGE((cost.tail == kNoTail) == (codec->tail() == kNoTail), spec);
+    CHECK_MESSAGE(cost.hot == codec->hot_rule(), spec);
   }
 }
 

@@ -60,7 +60,7 @@ TEST_CASE("bytes per vector are exactly the documented layouts, measured from th
   auto two = Make("two-tier");
   CHECK(Bytes(two->key(Tier::kHot)) == 256);
   CHECK(Bytes(two->key(Tier::kCold)) == 80);
-  CHECK(two->tail() == 256);
+  CHECK(two->hot_rule() == HotRule{256, 1});
   CHECK(Bytes(Make("two-tier:store=q8")->key(Tier::kCold)) == 144);
 }
 

@@ -23,15 +23,18 @@ void Exercise(const kvsim::Strategy& s) {
   std::vector<float> x(kDim), y(kDim);
   for (uint32_t i = 0; i < kDim; ++i) x[i] = std::sin(0.37f * static_cast<float>(i + 1));
   for (const kvsim::Tier tier : {kvsim::Tier::kHot, kvsim::Tier::kCold}) {
-    for (const kvsim::VectorCodec* vc : {&codec->key(tier), &codec->value(tier)}) {
+    for (const kvsim::GroupCodec* vc : {&codec->keys(tier), &codec->values(tier)}) {
       if (vc->dim() != kDim) std::abort();
-      std::vector<uint8_t> code(vc->max_encoded_bytes() + 64, 0xAB);
-      const size_t n = vc->Encode(x.data(), code.data());
-      if (n == 0 || n > vc->max_encoded_bytes()) std::abort();
-      for (size_t i = vc->max_encoded_bytes(); i < code.size(); ++i) {
+      std::vector<float> group;
+      for (size_t t = 0; t < vc->tokens_per_group(); ++t) group.insert(group.end(), x.begin(), x.end());
+      y.resize(group.size());
+      std::vector<uint8_t> code(vc->max_group_bytes() + 64, 0xAB);
+      const size_t n = vc->EncodeGroup(group.data(), code.data());
+      if (n == 0 || n > vc->max_group_bytes()) std::abort();
+      for (size_t i = vc->max_group_bytes(); i < code.size(); ++i) {
         if (code[i] != 0xAB) std::abort();  // wrote past what it declared
       }
-      vc->Decode(code.data(), y.data());
+      vc->DecodeGroup(code.data(), y.data());
       for (float v : y) {
         if (!std::isfinite(v)) std::abort();
       }
@@ -41,7 +44,7 @@ void Exercise(const kvsim::Strategy& s) {
   r.prompt = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   r.output = {10, 11};
   const auto workload = kvsim::MakeWorkload({r, r}, "fuzz");
-  kvsim::Ledger ledger(kvsim::Budget{100, std::nullopt}, kvsim::TokenCost{1, 1, codec->tail()});
+  kvsim::Ledger ledger(kvsim::Budget{100, std::nullopt}, kvsim::TokenCost{1, 1, codec->hot_rule()});
   const auto index =
       kvsim::MakeIndex(s.index, s.index_options, &ledger, kvsim::IndexContext{workload.get(), true});
   auto stream = workload->Open();

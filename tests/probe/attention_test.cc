@@ -34,8 +34,7 @@ AttentionSummary Run(const std::string& spec, size_t n, size_t heads = 4, size_t
   const auto tokens = Tokens(n);
   for (size_t h = 0; h < heads; ++h) {
     AttentionCase c = source->Case(tokens, 0, static_cast<uint32_t>(h), queries, h);
-    const uint64_t tail = codec->tail();
-    c.hot_from = tail == kNoTail ? 0 : (n > tail ? n - tail : 0);
+    c.hot_from = codec->HotFrom(n);
     EvaluateCase(c, ComputeExact(c), *codec, &samples);
   }
   return Summarize(samples, "synthetic", heads, heads * n);
@@ -91,7 +90,7 @@ TEST_CASE("metrics agree with a double-precision reference on decoded KV") {
   for (const char* spec : {"q4", "turboquant:key_bits=3,value_bits=3", "two-tier:tail=100"}) {
     auto codec = Make(spec);
     AttentionCase c = source->Case(Tokens(300), 1, 2, 6, 5);
-    c.hot_from = codec->tail() == kNoTail ? 0 : c.n - std::min<size_t>(c.n, codec->tail());
+    c.hot_from = codec->HotFrom(c.n);
     std::vector<AttentionSample> got;
     EvaluateCase(c, ComputeExact(c), *codec, &got);
     REQUIRE(got.size() == 6);

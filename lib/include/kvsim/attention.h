@@ -2,7 +2,7 @@
 //
 // An AttentionCase is one head's context (keys and values, [n][d]) plus queries at the next
 // position. EvaluateCase encodes the context with a codec exactly as a cache would hold it
-// (two-tier: positions >= hot_from in the hot tier), scores the queries against the encoded keys
+// (positions >= hot_from in the hot tier: two-tier's tail, kivi's residual), scores the queries against the encoded keys
 // and sums the encoded values through the codec's kernels, and compares with attention computed
 // in double precision from the exact vectors.
 //
@@ -28,7 +28,7 @@ struct AttentionCase {
   size_t m = 0;   // queries
   std::vector<float> keys, values;  // [n][d]
   std::vector<float> queries;       // [m][d]
-  size_t hot_from = 0;              // two-tier: positions >= hot_from are hot
+  size_t hot_from = 0;              // positions >= hot_from are hot: the codec's HotFrom(n)
 };
 
 // Per query.
@@ -76,6 +76,8 @@ inline uint64_t AttentionCaseBytes(uint64_t n, uint64_t d, uint64_t m) {
 inline constexpr uint64_t kMaxAttentionBytes = uint64_t{8} << 30;
 
 // Appends one sample per query. `codec` may be calibrated (Calibrate) by the caller first.
+// REQUIRES: c.hot_from is codec.HotFrom(c.n) (or, for tests, a position where both tiers' tokens
+// fill whole groups of their group codecs).
 void EvaluateCase(const AttentionCase& c, const ExactAttention& exact, const KvCodec& codec,
                   std::vector<AttentionSample>* out);
 

@@ -84,7 +84,8 @@ struct Kernels {
   // out[i] = <q, key_i> for n fp16 keys of d values, `stride` bytes apart.
   void (*score_f16)(const float* q, const uint8_t* keys, size_t stride, size_t n, size_t d,
                     float* out);
-  // Groupwise encode of d values in groups of g: per group [fp16 scale][fp16 min][codes].
+  // Groupwise encode of d values in groups of g: per group [fp16 scale][fp16 min][codes]
+  // (bits 8: one per byte; 4: two per byte, low nibble first; 2: packed by slot, see pack_slots).
   void (*encode_groupwise)(const float* x, size_t d, size_t g, uint32_t bits, uint8_t* out);
   // out[i] = sum_groups (min * qsum[group] + scale * <q_group, codes_group>), n vectors.
   void (*score_groupwise)(const float* q, const float* qsum, const uint8_t* codes, size_t stride,
@@ -129,6 +130,24 @@ struct Kernels {
   // acc[j] += sum_i (w[i] scale) scale_ib E2M1(code_ij).
   void (*accumulate_nvfp4)(const float* w, float scale, const uint8_t* codes, size_t stride,
                            size_t n, size_t d, float* acc);
+
+  // --- kivi (2- or 4-bit codes packed by slot) ---
+  // n codes of `bits` (2 or 4) in m = n bits / 8 bytes: code i in byte i % m at bit
+  // bits (i / m), so shifting the m bytes by bits k gives codes k m .. k m + m - 1 in order
+  // (SIMD unpacks a slot with one shift and mask). REQUIRES: n bits % 8 == 0, codes < 2^bits.
+  void (*pack_slots)(const uint8_t* codes, size_t n, uint32_t bits, uint8_t* packed);
+  // acc[i] += a * code_i + b for the n codes packed by slot.
+  void (*axpy_slots)(float a, float b, const uint8_t* packed, size_t n, uint32_t bits,
+                     float* acc);
+  // kivi key groups of t tokens and d channels (REQUIRES: d <= 1024), `stride` bytes apart:
+  // d fp16 scales, d fp16 minimums, then per channel its t codes packed by slot. For the n
+  // groups: out[g t + j] = sum_c q[c] (min_c + scale_c code_cj).
+  void (*score_kivi)(const float* q, const uint8_t* groups, size_t stride, size_t n, size_t d,
+                     size_t t, uint32_t bits, float* out);
+  // One kivi key group from x[j d + c] (t tokens, d channels; REQUIRES: t bits % 8 == 0): per
+  // channel its t values' minimum and maximum, fp16::GroupHeader's rounding, codes as
+  // `quantize` computes them, packed by slot.
+  void (*encode_kivi)(const float* x, size_t t, size_t d, uint32_t bits, uint8_t* out);
 };
 
 const Kernels& ScalarKernels();

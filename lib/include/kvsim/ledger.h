@@ -6,8 +6,9 @@
 // keeps with what it holds and hands back. When a later sequence writes a held span again (a
 // longer conversation passes through a cached prefix), the index reports it with Rewrite. What
 // a held token costs is the ledger's business alone: the codec's measured bytes per token and,
-// for codecs that keep a window of recent tokens in another format (two-tier's fp16 tail), which
-// tokens are in that window, judged from the writer. No index knows about tiers.
+// for codecs that keep a window of recent tokens in another format (two-tier's fp16 tail, kivi's
+// fp16 residual and unfilled key group), which tokens are in that window, judged from the writer
+// by the codec's HotRule. No index knows about tiers.
 //
 // Invariant: tokens() and bytes() equal the sum over spans currently held. Not thread-safe.
 #pragma once
@@ -21,10 +22,26 @@ namespace kvsim {
 
 inline constexpr uint64_t kNoTail = std::numeric_limits<uint64_t>::max();
 
+// Which positions of a sequence of `len` tokens are hot: those >= HotFrom(len). The cold prefix
+// ends `tail` tokens before the end, rounded down to a multiple of `group` (a codec that encodes
+// `group` consecutive tokens together can only store whole groups cold).
+// Two-tier: {tail, 1}, so HotFrom(len) = len - tail. kivi: {residual, group}.
+struct HotRule {
+  uint64_t tail = kNoTail;  // recent tokens kept hot; kNoTail = untiered (every token hot)
+  uint64_t group = 1;       // REQUIRES: >= 1
+
+  bool tiered() const { return tail != kNoTail; }
+  uint64_t HotFrom(uint64_t len) const {
+    if (!tiered() || len <= tail) return 0;
+    return (len - tail) / group * group;
+  }
+  bool operator==(const HotRule&) const = default;
+};
+
 struct TokenCost {
   uint64_t hot_bytes = 0;   // bytes per token in the hot tier (every token when untiered)
   uint64_t cold_bytes = 0;  // bytes per token in the cold tier
-  uint64_t tail = kNoTail;  // hot window in tokens; kNoTail = untiered
+  HotRule hot;              // which tokens of a sequence are hot
 };
 
 struct Budget {
@@ -41,7 +58,7 @@ class Writer {
  private:
   friend class Ledger;
   explicit Writer(uint64_t len) : len_(len) {}
-  uint64_t len_ = 0;  // the sequence's length: where its recent-token window starts
+  uint64_t len_ = 0;  // the sequence's length: where its hot window starts (HotRule)
 };
 
 class Ledger {
@@ -95,9 +112,9 @@ class Ledger {
   uint64_t evictions() const { return evictions_; }
 
  private:
-  bool Tiered() const { return cost_.tail != kNoTail; }
+  bool Tiered() const { return cost_.hot.tiered(); }
   uint64_t Hot(uint64_t begin, uint64_t end, Writer w) const {
-    const uint64_t from = w.len_ > cost_.tail ? w.len_ - cost_.tail : 0;
+    const uint64_t from = cost_.hot.HotFrom(w.len_);
     const uint64_t lo = std::max(begin, from);
     return end > lo ? end - lo : 0;
   }

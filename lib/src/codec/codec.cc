@@ -13,6 +13,12 @@ void VectorCodec::EncodeBatch(const float* x, size_t n, uint8_t* out, size_t str
   for (size_t i = 0; i < n; ++i) Encode(x + i * dim(), out + i * stride);
 }
 
+void GroupCodec::EncodeGroups(const float* x, size_t groups, uint8_t* out, size_t stride) const {
+  for (size_t g = 0; g < groups; ++g) {
+    EncodeGroup(x + g * tokens_per_group() * dim(), out + g * stride);
+  }
+}
+
 void VectorCodec::Score(const float* q, const uint8_t* codes, size_t stride, size_t n,
                         float* out) const {
   std::vector<float> x(dim());
@@ -36,17 +42,23 @@ void VectorCodec::Accumulate(const float* w, const uint8_t* codes, size_t stride
 TokenCost MeasureTokenCost(const KvCodec& codec, const ModelProfile& model, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal(0.f, 1.f);
-  auto bytes = [&](const VectorCodec& c) {
-    std::vector<float> x(c.dim());
-    for (auto& v : x) v = normal(rng);
-    std::vector<uint8_t> out(c.max_encoded_bytes());
-    return static_cast<uint64_t>(c.Encode(x.data(), out.data()));
-  };
   const uint64_t per = model.vectors_per_token() / 2;  // K and V each: layers x kv_heads
+  // Bytes per token of K and V of every head: one group's bytes over its tokens, rounded up.
+  auto bytes = [&](const GroupCodec& k, const GroupCodec& v) {
+    uint64_t sum = 0;
+    for (const GroupCodec* c : {&k, &v}) {
+      std::vector<float> x(c->tokens_per_group() * c->dim());
+      for (auto& e : x) e = normal(rng);
+      std::vector<uint8_t> out(c->max_group_bytes());
+      const uint64_t tokens = c->tokens_per_group();
+      sum += (per * c->EncodeGroup(x.data(), out.data()) + tokens - 1) / tokens;
+    }
+    return sum;
+  };
   TokenCost cost;
-  cost.hot_bytes = per * (bytes(codec.key(Tier::kHot)) + bytes(codec.value(Tier::kHot)));
-  cost.cold_bytes = per * (bytes(codec.key(Tier::kCold)) + bytes(codec.value(Tier::kCold)));
-  cost.tail = codec.tail();
+  cost.hot_bytes = bytes(codec.keys(Tier::kHot), codec.values(Tier::kHot));
+  cost.cold_bytes = bytes(codec.keys(Tier::kCold), codec.values(Tier::kCold));
+  cost.hot = codec.hot_rule();
   return cost;
 }
 

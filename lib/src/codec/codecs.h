@@ -11,7 +11,7 @@ namespace kvsim {
 std::unique_ptr<VectorCodec> NewFp32Codec(size_t dim);
 std::unique_ptr<VectorCodec> NewFp16Codec(size_t dim);
 
-// Groupwise asymmetric quantization (bits 8 or 4). Throws Error on a bad group size.
+// Groupwise asymmetric quantization (bits 8, 4 or 2). Throws Error on a bad group size.
 std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size, size_t dim);
 
 // OCP FP8 (E4M3 or E5M2) with one per-tensor scale, calibrated (amax / largest) or 1.0.
@@ -20,9 +20,22 @@ std::unique_ptr<VectorCodec> NewFp8Codec(LowFloat format, bool calibrated, size_
 // unless 16 divides dim.
 std::unique_ptr<VectorCodec> NewNvfp4Codec(size_t dim);
 
+// The key and value group codecs of one tier.
+struct TierCodecs {
+  std::unique_ptr<GroupCodec> keys, values;
+};
+// A KvCodec whose tokens at positions >= rule.HotFrom(sequence length) use `hot`, the others
+// `cold`.
+std::unique_ptr<KvCodec> NewTieredKvCodec(HotRule rule, TierCodecs hot, TierCodecs cold);
+
 // Hot tail in fp16, older tokens in a groupwise store of `store_bits`.
 std::unique_ptr<KvCodec> NewTwoTierCodec(uint64_t tail, uint32_t store_bits, size_t group,
                                          size_t dim);
+
+// kivi: keys per channel over groups of `group` tokens, values per token in groups of `group`
+// channels, `bits` 2 or 4; the last `residual` tokens and the unfilled key group in fp16. Throws
+// Error naming the option on a bad combination.
+std::unique_ptr<KvCodec> NewKiviCodec(uint32_t bits, size_t group, uint64_t residual, size_t dim);
 
 struct TurboQuantOptions {
   uint32_t bits = 4;

@@ -71,16 +71,16 @@ class Fp16Codec final : public VectorCodec {
 class UniformKvCodec final : public KvCodec {
  public:
   UniformKvCodec(std::unique_ptr<VectorCodec> k, std::unique_ptr<VectorCodec> v)
-      : k_(std::move(k)), v_(std::move(v)) {}
-  const VectorCodec& key(Tier) const override { return *k_; }
-  const VectorCodec& value(Tier) const override { return *v_; }
+      : k_(PerTokenGroups(std::move(k))), v_(PerTokenGroups(std::move(v))) {}
+  const GroupCodec& keys(Tier) const override { return *k_; }
+  const GroupCodec& values(Tier) const override { return *v_; }
   void Calibrate(const float* keys, const float* values, size_t n) override {
     k_->Calibrate(keys, n);
     v_->Calibrate(values, n);
   }
 
  private:
-  std::unique_ptr<VectorCodec> k_, v_;
+  std::unique_ptr<GroupCodec> k_, v_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
-// q8 / q4: groupwise asymmetric quantization along head_dim (notes/quantization.md). Each group
-// of g values stores an fp16 scale, an fp16 minimum and g codes (q4: two per byte, low nibble
-// first): (d / g) x (g x bits / 8 + 4) bytes per vector. Keys and values are quantized
+// q8 / q4 (and q2, kivi's 2-bit values): groupwise asymmetric quantization along head_dim
+// (notes/quantization.md). Each group of g values stores an fp16 scale, an fp16 minimum and g
+// codes (q4: two per byte, low nibble first; q2: four per byte, packed by slot as
+// Kernels::pack_slots describes): (d / g) x (g x bits / 8 + 4) bytes per vector. Keys and values are quantized
 // separately, each with its own scales (the two-tier seed reused the keys' scale for values).
 //
 // The minimum is rounded down and the scale up to fp16 before the codes are computed
@@ -23,7 +24,7 @@ class GroupwiseCodec final : public VectorCodec {
   GroupwiseCodec(uint32_t bits, size_t group, size_t dim)
       : bits_(bits), g_(group), d_(dim) {}
 
-  std::string name() const override { return bits_ == 8 ? "q8" : "q4"; }
+  std::string name() const override { return "q" + std::to_string(bits_); }
   size_t dim() const override { return d_; }
   size_t max_encoded_bytes() const override { return (d_ / g_) * GroupBytes(); }
 
@@ -40,6 +41,7 @@ class GroupwiseCodec final : public VectorCodec {
 
   void Score(const float* q, const uint8_t* codes, size_t stride, size_t n,
              float* out) const override {
+    if (bits_ == 2) return VectorCodec::Score(q, codes, stride, n, out);  // kivi's values only
     float qsum[256];
     for (size_t g = 0; g < d_ / g_; ++g) {
       qsum[g] = 0;
@@ -51,20 +53,27 @@ class GroupwiseCodec final : public VectorCodec {
   void Accumulate(const float* w, const uint8_t* codes, size_t stride, size_t n,
                   float* acc) const override {
     const Kernels& k = ActiveKernels();
-    const auto axpy = bits_ == 8 ? k.axpy_q8 : k.axpy_q4;
     for (size_t i = 0; i < n; ++i) {
       const uint8_t* c = codes + i * stride;
       for (size_t g = 0; g < d_ / g_; ++g) {
         const uint8_t* o = c + g * GroupBytes();
         float scale, min;
         Header(o, &scale, &min);
-        axpy(w[i] * scale, w[i] * min, o + 4, acc + g * g_, g_);
+        Axpy(k, w[i] * scale, w[i] * min, o + 4, acc + g * g_);
       }
     }
   }
 
  private:
   size_t GroupBytes() const { return 4 + g_ * bits_ / 8; }
+
+  // acc[0..g) += a * code + b for one group's codes (2-bit codes are packed by slot,
+  // Kernels::pack_slots, not in nibbles).
+  void Axpy(const Kernels& k, float a, float b, const uint8_t* codes, float* acc) const {
+    if (bits_ == 8) k.axpy_q8(a, b, codes, acc, g_);
+    else if (bits_ == 4) k.axpy_q4(a, b, codes, acc, g_);
+    else k.axpy_slots(a, b, codes, g_, 2, acc);
+  }
 
   static void Header(const uint8_t* o, float* scale, float* min) {
     *scale = fp16::Load(o);
@@ -84,6 +93,7 @@ std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size,
   }
   if (group_size > 1024 || dim / group_size > 256) throw Error("group_size out of range");
   if (bits == 4 && group_size % 2 != 0) throw Error("q4 needs an even group_size");
+  if (bits == 2 && group_size % 4 != 0) throw Error("q2 needs a group_size divisible by 4");
   return std::make_unique<GroupwiseCodec>(bits, group_size, dim);
 }
 

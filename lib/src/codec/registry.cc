@@ -104,6 +104,20 @@ const std::vector<CodecRow>& Rows() {
          {"outlier_channels", Type::kInt, 0, 0, 1024, {}, "channels quantized separately with outlier_bits"},
          {"outlier_bits", Type::kInt, 0, 0, 8, {}, "bits of the outlier channels (0: bits + 1)"}}},
        MakeTurboQuant},
+      {{"kivi",
+        "KIVI (Liu et al. 2024): keys per channel over groups of `group` tokens, values per token "
+        "over groups of `group` channels; the last `residual` tokens and the unfilled key group "
+        "in fp16",
+        {{"bits", Type::kInt, 2, 2, 4, {}, "bits per key and value code: 2 or 4"},
+         {"group", Type::kInt, 32, 4, 1024, {},
+          "tokens per key group and channels per value group (one fp16 scale and minimum each)"},
+         {"residual", Type::kInt, 128, 0, 1000000000, {},
+          "most recent tokens of a sequence kept in fp16"}}},
+       [](const Options& o, uint32_t d, uint64_t) {
+         return NewKiviCodec(static_cast<uint32_t>(o.Int("bits")),
+                             static_cast<size_t>(o.Int("group")),
+                             static_cast<uint64_t>(o.Int("residual")), d);
+       }},
   };
   return kRows;
 }

@@ -17,7 +17,7 @@ std::optional<std::string> CurveRefusal(const Strategy& strategy, const TokenCos
     return "'" + strategy.text + "' has no one-pass curve: " + strategy.index +
            "'s eviction order depends on the capacity, so it is not a stack algorithm" + suffix;
   }
-  if (cost.tail != kNoTail) {
+  if (cost.hot.tiered()) {
     return "'" + strategy.text + "' has no one-pass curve: its codec " + strategy.codec +
            " stores recent and older tokens at different sizes, so a byte budget holds a varying "
            "number of blocks" + suffix;

@@ -5,6 +5,7 @@
 
 #include "fp16_scalar.h"
 #include "kvsim/kernels.h"
+#include "scalar_kivi.h"
 #include "scalar_lowfloat.h"
 
 namespace kvsim {
@@ -210,7 +211,8 @@ void EncodeGroupwise(const float* x, size_t d, size_t g, uint32_t bits, uint8_t*
       Quantize(v, g, m, inv, max_code, o + 4);
     } else {
       Quantize(v, g, m, inv, max_code, codes);
-      PackNibbles(codes, g, o + 4);
+      if (bits == 4) PackNibbles(codes, g, o + 4);
+      else reference::PackSlots(codes, g, bits, o + 4);
     }
   }
 }
@@ -316,7 +318,11 @@ const Kernels& ScalarKernels() {
       .accumulate_fp8 = reference::AccumulateFp8,
       .encode_nvfp4 = reference::EncodeNvfp4,
       .score_nvfp4 = reference::ScoreNvfp4,
-      .accumulate_nvfp4 = reference::AccumulateNvfp4};
+      .accumulate_nvfp4 = reference::AccumulateNvfp4,
+      .pack_slots = reference::PackSlots,
+      .axpy_slots = reference::AxpySlots,
+      .score_kivi = reference::ScoreKivi,
+      .encode_kivi = reference::EncodeKivi};
   return k;
 }
 

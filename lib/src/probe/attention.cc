@@ -2,6 +2,7 @@
 // precision from the original vectors; the estimated side goes through the codec's own Score
 // and Accumulate (the SIMD kernels on the encoded bytes) and the softmax kernel.
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <numeric>
 
@@ -11,18 +12,25 @@
 namespace kvsim {
 namespace {
 
-// Encoded vectors of one tier: [count][stride].
+// Encoded groups of one tier: [groups][stride]. REQUIRES: the tier's tokens fill whole groups.
 struct Encoded {
-  const VectorCodec* codec = nullptr;
-  size_t stride = 0, count = 0;
+  const GroupCodec* codec = nullptr;
+  size_t stride = 0, groups = 0;
   std::vector<uint8_t> bytes;
 
-  void Fill(const VectorCodec& c, const float* x, size_t from, size_t to, size_t d) {
+  void Fill(const GroupCodec& c, const float* x, size_t from, size_t to, size_t d) {
     codec = &c;
-    stride = c.max_encoded_bytes();
-    count = to - from;
-    bytes.resize(count * stride);
-    c.EncodeBatch(x + from * d, count, bytes.data(), stride);
+    stride = c.max_group_bytes();
+    assert((to - from) % c.tokens_per_group() == 0);
+    groups = (to - from) / c.tokens_per_group();
+    bytes.resize(groups * stride);
+    c.EncodeGroups(x + from * d, groups, bytes.data(), stride);
+  }
+  void Score(const float* q, float* out) const {
+    if (groups) codec->ScoreGroups(q, bytes.data(), stride, groups, out);
+  }
+  void Accumulate(const float* w, float* acc) const {
+    if (groups) codec->AccumulateGroups(w, bytes.data(), stride, groups, acc);
   }
 };
 
@@ -84,10 +92,10 @@ void EvaluateCase(const AttentionCase& c, const ExactAttention& e, const KvCodec
   const size_t hot = std::min(c.hot_from, n);
   // Cold tier: positions [0, hot); hot tier: [hot, n). Untiered codecs are the same either way.
   Encoded kc, vc, kh, vh;
-  kc.Fill(codec.key(Tier::kCold), c.keys.data(), 0, hot, d);
-  vc.Fill(codec.value(Tier::kCold), c.values.data(), 0, hot, d);
-  kh.Fill(codec.key(Tier::kHot), c.keys.data(), hot, n, d);
-  vh.Fill(codec.value(Tier::kHot), c.values.data(), hot, n, d);
+  kc.Fill(codec.keys(Tier::kCold), c.keys.data(), 0, hot, d);
+  vc.Fill(codec.values(Tier::kCold), c.values.data(), 0, hot, d);
+  kh.Fill(codec.keys(Tier::kHot), c.keys.data(), hot, n, d);
+  vh.Fill(codec.values(Tier::kHot), c.values.data(), hot, n, d);
   const double scale = 1.0 / std::sqrt(static_cast<double>(d));
   const Kernels& k = ActiveKernels();
   std::vector<float> est(n), acc(d);
@@ -97,8 +105,8 @@ void EvaluateCase(const AttentionCase& c, const ExactAttention& e, const KvCodec
     const float* p = e.weights.data() + qi * n;
     const double* o = e.outputs.data() + qi * d;
     // From the stored bytes, through the kernels.
-    if (kc.count) kc.codec->Score(q, kc.bytes.data(), kc.stride, kc.count, est.data());
-    if (kh.count) kh.codec->Score(q, kh.bytes.data(), kh.stride, kh.count, est.data() + hot);
+    kc.Score(q, est.data());
+    kh.Score(q, est.data() + hot);
     const float fscale = static_cast<float>(scale);
     for (size_t i = 0; i < n; ++i) est[i] *= fscale;  // as ComputeExact scales its logits
     AttentionSample s;
@@ -107,8 +115,8 @@ void EvaluateCase(const AttentionCase& c, const ExactAttention& e, const KvCodec
     s.score_rmse = std::sqrt(se / static_cast<double>(n));
     k.softmax(est.data(), n);  // est now holds the estimated weights
     std::fill(acc.begin(), acc.end(), 0.f);
-    if (vc.count) vc.codec->Accumulate(est.data(), vc.bytes.data(), vc.stride, vc.count, acc.data());
-    if (vh.count) vh.codec->Accumulate(est.data() + hot, vh.bytes.data(), vh.stride, vh.count, acc.data());
+    vc.Accumulate(est.data(), acc.data());
+    vh.Accumulate(est.data() + hot, acc.data());
     double diff = 0, on = 0, an = 0, dot = 0;
     for (size_t j = 0; j < d; ++j) {
       diff += (acc[j] - o[j]) * (acc[j] - o[j]);

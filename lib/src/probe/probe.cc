@@ -79,8 +79,7 @@ void ProbeAttention(const Workload& workload, const ProbeOptions& probe, const R
       ++cases;
       tokens += c.n;
       for (auto& [name, t] : targets) {
-        const uint64_t tail = t.codec->tail();
-        c.hot_from = tail == kNoTail ? 0 : (c.n > tail ? c.n - tail : 0);
+        c.hot_from = t.codec->HotFrom(c.n);
         t.codec->Calibrate(c.keys.data(), c.values.data(), c.n);
         EvaluateCase(c, exact, *t.codec, &t.samples);
       }

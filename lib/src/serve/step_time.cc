@@ -12,7 +12,7 @@ StepTimeModel::StepTimeModel(const GpuProfile& gpu, uint32_t tp, const ModelProf
       eff_(efficiency) {}
 
 double StepTimeModel::KvBytes(const TokenCost& cost, uint64_t tokens) {
-  const uint64_t hot = cost.tail == kNoTail ? tokens : std::min(tokens, cost.tail);
+  const uint64_t hot = tokens - cost.hot.HotFrom(tokens);
   return static_cast<double>(hot) * static_cast<double>(cost.hot_bytes) +
          static_cast<double>(tokens - hot) * static_cast<double>(cost.cold_bytes);
 }
