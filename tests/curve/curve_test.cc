@@ -12,6 +12,7 @@
 #include "kvsim/curve_run.h"
 #include "kvsim/error.h"
 #include "support/random_workload.h"
+#include "support/same_row.h"
 #include "support/replay_one.h"
 
 namespace kvsim {
@@ -19,6 +20,7 @@ namespace {
 
 using testing::RandomWorkload;
 using testing::RandomWorkloadOptions;
+using testing::CheckSameRow;
 using testing::ReplayOne;
 
 RunOptions Options(bool cache_output = true) {
@@ -88,26 +90,6 @@ TEST_CASE("the curve equals replays at 50 random capacities, in tokens and in by
         CHECK(CurveAt(curve, cap * curve.block_size).hit_tokens == run.hit_tokens);
       }
     }
-  }
-}
-
-// Every figure of a row, hits by turn and session and memory means included.
-void CheckSameRow(const RowResult& a, const RowResult& b) {
-  CHECK(a.hit_tokens == b.hit_tokens);
-  CHECK(a.hit_requests == b.hit_requests);
-  CHECK(a.prompt_tokens == b.prompt_tokens);
-  CHECK(a.evictions == b.evictions);
-  CHECK(a.peak_tokens == b.peak_tokens);
-  CHECK(a.peak_bytes == b.peak_bytes);
-  CHECK(a.mean_tokens == b.mean_tokens);
-  CHECK(a.mean_bytes == b.mean_bytes);
-  CHECK(a.compression_ratio == b.compression_ratio);
-  CHECK(a.hits == b.hits);
-  REQUIRE(a.by_turn.size() == b.by_turn.size());
-  for (size_t t = 0; t < a.by_turn.size(); ++t) CHECK(a.by_turn[t].hit_tokens == b.by_turn[t].hit_tokens);
-  REQUIRE(a.by_session.size() == b.by_session.size());
-  for (size_t s = 0; s < a.by_session.size(); ++s) {
-    CHECK(a.by_session[s].hit_tokens == b.by_session[s].hit_tokens);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "kvsim/replay.h"
 #include "support/error_of.h"
 #include "support/random_workload.h"
+#include "support/same_row.h"
 
 namespace kvsim {
 namespace {
@@ -31,17 +32,6 @@ uint64_t LowerHits(const RowResult& r) {
   uint64_t n = 0;
   for (const TierFigures& t : r.tiers) n += t.hit_tokens;
   return n;
-}
-
-// Rows equal in every figure a replay without tiers has.
-void CheckSameFigures(const RowResult& a, const RowResult& b) {
-  CHECK(a.hits == b.hits);
-  CHECK(a.hit_tokens == b.hit_tokens);
-  CHECK(a.hit_requests == b.hit_requests);
-  CHECK(a.evictions == b.evictions);
-  CHECK(a.peak_tokens == b.peak_tokens);
-  CHECK(a.peak_bytes == b.peak_bytes);
-  CHECK(a.mean_bytes == b.mean_bytes);
 }
 
 struct Identity {
@@ -125,7 +115,7 @@ TEST_CASE("tiers of zero capacity change nothing and move no bytes") {
   for (const char* strategy : {"radix", "block-trie", "lru-buckets", "belady", "two-tier"}) {
     CAPTURE(strategy);
     const RowResult r = Row(*w, strategy, "300tok", {"host:0", "disk:0:mode=exclusive"});
-    CheckSameFigures(r, Row(*w, strategy, "300tok"));
+    testing::CheckSameRow(r, Row(*w, strategy, "300tok"));
     CHECK(LowerHits(r) == 0);
     for (const TierMove& m : r.bytes_moved) CHECK(m.bytes == 0);
   }

@@ -4,28 +4,18 @@
 #include <algorithm>
 #include <cassert>
 
+#include "util/token_ops.h"
+
 
 namespace kvsim {
 
 namespace {
 
-// 128 bits of a chunk below the key of its parent: four independent multiply lanes, so that a
-// long chunk is not one serial chain; the two halves mix the lanes differently.
+// 128 bits of a chunk below the key of its parent: the two halves mix the lanes differently.
 ChunkKey ChildKey(const ChunkKey& parent, const Token* t, size_t n) {
-  constexpr uint64_t kMul = 0xc4ceb9fe1a85ec53ull;
   uint64_t h[4] = {parent.hi ^ n, parent.lo, parent.hi * 0xff51afd7ed558ccdull ^ 0x243f6a8885a308d3ull,
                    parent.lo * 0x9e3779b97f4a7c15ull ^ 0x13198a2e03707344ull};
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    for (size_t l = 0; l < 4; ++l) {
-      h[l] = (h[l] ^ t[i + l]) * kMul;
-      h[l] ^= h[l] >> 29;
-    }
-  }
-  for (; i < n; ++i) {
-    h[i & 3] = (h[i & 3] ^ t[i]) * kMul;
-    h[i & 3] ^= h[i & 3] >> 29;
-  }
+  MixLanes(h, t, n);
   const auto mix = [](uint64_t a, uint64_t b) {
     uint64_t x = (a ^ (b >> 31) ^ (b << 33)) * 0xff51afd7ed558ccdull;
     x ^= x >> 33;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "util/token_ops.h"
+
 namespace kvsim {
 
 TierStack::TierStack(std::vector<LowerTier> tiers, uint64_t chunk_tokens) : c_(chunk_tokens) {
@@ -66,8 +68,12 @@ void TierStack::Written(TokenSpan seq) {
 
 void TierStack::Evicted(TokenSpan prefix, uint64_t begin) {
   if (levels_.empty() || !levels_[0].figures.exclusive) return;
-  scratch_.clear();
+  // Evictions come in runs along one path (a leaf, then its parent...): the keys of the chunks
+  // this prefix shares with the last evicted one are those already computed.
+  const size_t n = std::min(prefix.size(), evicted_.size());
+  scratch_.resize(std::min<size_t>(scratch_.size(), CommonPrefix(evicted_.data(), prefix.data(), n) / c_));
   ExtendChunkKeys(prefix, c_, &scratch_);
+  evicted_.assign(prefix.begin(), prefix.end());
   for (size_t k = scratch_.size(); k-- > 0 && (k + 1) * c_ > begin;) Put(0, -1, scratch_[k]);
 }
 

@@ -85,7 +85,8 @@ class TierStack final : public EvictionSink {
 
   std::vector<ChunkKey> keys_;   // of keyed_
   TokenSpan keyed_;
-  std::vector<ChunkKey> scratch_;
+  std::vector<ChunkKey> scratch_;  // keys of evicted_
+  std::vector<Token> evicted_;      // the last prefix told by the GPU index
 };
 
 }  // namespace kvsim

@@ -27,12 +27,12 @@ inline uint64_t HashTokens(uint64_t seed, const Token* t, size_t n) {
   return h;
 }
 
-// A 64-bit hash of n tokens for lookups that verify tokens on a hash match (the block indexes):
-// four independent lanes, so that hashing a long block is not one serial multiply chain.
-inline uint64_t HashBlock(uint64_t seed, const Token* t, size_t n) {
-  constexpr uint64_t kMul = 0xc4ceb9fe1a85ec53ull;
-  uint64_t h[4] = {0x9e3779b97f4a7c15ull ^ (seed * 0xff51afd7ed558ccdull) ^ n,
-                   0x243f6a8885a308d3ull, 0x13198a2e03707344ull, 0xa4093822299f31d0ull};
+inline constexpr uint64_t kLaneMul = 0xc4ceb9fe1a85ec53ull;
+
+// Mixes n tokens into four independent multiply lanes (token i into lane i mod 4, the last
+// n mod 4 into lane 0), so that hashing a long block is not one serial multiply chain.
+inline void MixLanes(uint64_t (&h)[4], const Token* t, size_t n) {
+  constexpr uint64_t kMul = kLaneMul;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
     for (size_t l = 0; l < 4; ++l) {
@@ -44,9 +44,16 @@ inline uint64_t HashBlock(uint64_t seed, const Token* t, size_t n) {
     h[0] = (h[0] ^ t[i]) * kMul;
     h[0] ^= h[0] >> 29;
   }
+}
+
+// A 64-bit hash of n tokens for lookups that verify tokens on a hash match (the block indexes).
+inline uint64_t HashBlock(uint64_t seed, const Token* t, size_t n) {
+  uint64_t h[4] = {0x9e3779b97f4a7c15ull ^ (seed * 0xff51afd7ed558ccdull) ^ n,
+                   0x243f6a8885a308d3ull, 0x13198a2e03707344ull, 0xa4093822299f31d0ull};
+  MixLanes(h, t, n);
   uint64_t x = h[0];
   for (size_t l = 1; l < 4; ++l) {
-    x = (x ^ h[l]) * kMul;
+    x = (x ^ h[l]) * kLaneMul;
     x ^= x >> 29;
   }
   return x;
