@@ -52,6 +52,18 @@ TEST_CASE("run, sweep and serve write hits by tier that add up, the same rows ev
   CHECK(serve["results"][0]["tiers"][0]["break_even_context"].is_number());
 }
 
+TEST_CASE("a tiered sweep's report says its hit rates count every tier") {
+  testing::TempDir dir;
+  REQUIRE(RunKvsim("sweep " + kChat + " --strategy radix --budget 5% --probe-requests 0 -q --report " +
+                   dir.Path("r.html") + kTiers).code == 0);
+  const std::string html = Slurp(dir.Path("r.html"));
+  CHECK(html.find("memory tiers") != std::string::npos);
+  CHECK(html.find("host (inclusive, lru, fp16, 25 GB/s); disk (exclusive, lru, q4, 5 GB/s)") != std::string::npos);
+  REQUIRE(RunKvsim("sweep " + kChat + " --strategy radix --budget 5% --probe-requests 0 -q --report " +
+                   dir.Path("plain.html")).code == 0);
+  CHECK(Slurp(dir.Path("plain.html")).find("memory tiers") == std::string::npos);
+}
+
 TEST_CASE("a tiered sweep's shards merge into the unsharded document") {
   testing::TempDir dir;
   const std::string args = "sweep " + kChat + " --strategy radix,block-trie --budget 5%,10% --probe-requests 0 -q" + kTiers;

@@ -101,6 +101,21 @@ void AddStatsFacts(const WorkloadStats& s, Facts* f) {
   f->push_back({"max token hit rate", Fmt(100 * s.max_token_hit_rate, "%.2f%%") + " (unbounded radix)"});
 }
 
+// The memory tiers below every budget, when the run had them: their hits are in every hit rate.
+std::optional<std::string> TiersFact(const RunDocument& doc) {
+  for (const DocumentRow& r : doc.rows) {
+    if (r.tiers.empty()) continue;
+    std::string s;
+    for (const TierFigures& t : r.tiers) {
+      s += (s.empty() ? "" : "; ") + t.name + " (" + (t.exclusive ? "exclusive" : "inclusive") + ", " +
+           (t.arc ? "arc" : "lru") + ", " + t.codec + ", " + Fmt(t.bandwidth_gbps, "%g") + " GB/s)";
+    }
+    return s + " below every budget. Hit rates count hits in any tier and budgets are the GPU "
+               "tier's; the JSON splits hits by tier (hit_tokens_by_tier)";
+  }
+  return std::nullopt;
+}
+
 Facts WorkloadFactsOf(const RunDocument& doc) {
   const WorkloadFacts& w = doc.workload;
   const ModelFacts& m = doc.model;
@@ -116,6 +131,7 @@ Facts WorkloadFactsOf(const RunDocument& doc) {
                                             Axis::Format::kBytes) + " at fp16)"}};
   if (doc.workload_stats) AddStatsFacts(*doc.workload_stats, &f);
   if (const auto gap = RadixGapFact(doc)) f.push_back({"radix vs token LRU", *gap});
+  if (const auto tiers = TiersFact(doc)) f.push_back({"memory tiers", *tiers});
   f.push_back({"model", m.name + ": " + n(m.layers) + " layers x " + n(m.kv_heads) + " KV heads x " +
                             n(m.head_dim) + " dims, " +
                             FormatTick(static_cast<double>(m.fp16_bytes_per_token), Axis::Format::kBytes) +
