@@ -82,7 +82,7 @@ TEST_CASE("encode_groupwise: every kernel set writes the scalar bytes exactly") 
     const std::string& name = set.name;
     const Kernels& k = *set.kernels;
     for (size_t trial = 0; trial < 40; ++trial) {
-      for (const auto& shape : {std::pair<size_t, size_t>{128, 32}, {128, 16}, {1024, 16},
+      for (const auto& shape : {std::pair<size_t, size_t>{128, 32}, {128, 16}, {1024, 16}, {256, 32}, {160, 32}, {512, 64},
                                 {96, 32}, {128, 128}, {40, 8}, {6, 2}}) {
         const size_t d = shape.first, g = shape.second;  // clang 14 cannot capture bindings
         auto x = Gaussian(d, rng, std::ldexp(1.f, static_cast<int>(trial % 30) - 20));

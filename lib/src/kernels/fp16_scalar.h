@@ -88,6 +88,17 @@ inline uint16_t Up(uint16_t h) {
   return (h & 0x8000) ? static_cast<uint16_t>(h - 1) : static_cast<uint16_t>(h + 1);
 }
 
+// a x b rounded on its own: where FMA exists GCC fuses a multiply into a later add
+// (-ffp-contract=fast), which would make the SIMD translation units round the header's
+// coverage test differently from the scalar reference.
+inline float Product(float a, float b) {
+  float p = a * b;
+#if defined(__GNUC__) && defined(__x86_64__)
+  __asm__("" : "+x"(p));
+#endif
+  return p;
+}
+
 // Groupwise header for a group with minimum mn and maximum mx: the minimum rounded down and the
 // scale rounded up to fp16, so [min, min + scale x max_code] covers the group and every value
 // decodes within half a step. Writes [scale][min] and returns (min, 1 / scale or 0).
@@ -101,7 +112,7 @@ inline void GroupHeader(float mn, float mx, uint32_t max_code, uint8_t* out, flo
   if (m > mn) m = ToFloat(mh = Down(mh));
   uint16_t sh = FromFloat((mx - m) / static_cast<float>(max_code));
   float s = ToFloat(sh);
-  if (m + s * static_cast<float>(max_code) < mx) s = ToFloat(sh = Up(sh));
+  if (m + Product(s, static_cast<float>(max_code)) < mx) s = ToFloat(sh = Up(sh));
   std::memcpy(out, &sh, 2);
   std::memcpy(out + 2, &mh, 2);
   *min = m;
