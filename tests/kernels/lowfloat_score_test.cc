@@ -24,7 +24,8 @@ std::vector<uint8_t> Fp8Keys(size_t n, size_t d, size_t stride, LowFloat f, std:
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < d; ++j) {
       uint8_t c;
-      do c = static_cast<uint8_t>(rng()); while (IsNan(f, c));
+      do c = static_cast<uint8_t>(rng());
+      while (IsNan(f, c));
       codes[i * stride + j] = c;
     }
   }
@@ -37,6 +38,8 @@ std::vector<float> Values(const uint8_t* c, size_t n, LowFloat f) {
   return v;
 }
 
+// Queries of ordinary size and far outside it (E4M3 scores from the float bits of the codes,
+// with the query scaled by 2^64, for queries within 2^-60..2^60 and by binary16 otherwise).
 TEST_CASE("score_fp8 and accumulate_fp8: every kernel set within 1e-5 of the scalar terms") {
   std::mt19937_64 rng(91);
   for (const testing::KernelSet& set : testing::KernelSets()) {
@@ -44,28 +47,33 @@ TEST_CASE("score_fp8 and accumulate_fp8: every kernel set within 1e-5 of the sca
     for (LowFloat f : {LowFloat::kE4M3, LowFloat::kE5M2}) {
       for (size_t d : {1, 7, 16, 17, 64, 128, 200, 256}) {
         for (size_t n : {1, 3, 4, 5, 37}) {
-          const size_t stride = d + 3;
-          const auto codes = Fp8Keys(n, d, stride, f, rng);
-          const auto q = Gaussian(d, rng), w = Gaussian(n, rng);
-          const float scale = 0.0123f;
-          std::vector<float> a(n), b(n), acc_a(d, 0.5f), acc_b(d, 0.5f), mass(d, 0.f);
-          ScalarKernels().score_fp8(q.data(), codes.data(), stride, n, d, f, a.data());
-          k.score_fp8(q.data(), codes.data(), stride, n, d, f, b.data());
-          ScalarKernels().accumulate_fp8(w.data(), scale, codes.data(), stride, n, d, f, acc_a.data());
-          k.accumulate_fp8(w.data(), scale, codes.data(), stride, n, d, f, acc_b.data());
-          for (size_t i = 0; i < n; ++i) {
-            const auto v = Values(codes.data() + i * stride, d, f);
-            double terms = 0;
-            for (size_t j = 0; j < d; ++j) {
-              terms += std::fabs(double(q[j]) * v[j]);
-              mass[j] += std::fabs(w[i] * scale * v[j]);
+          for (float size : {1.f, 0x1p-59f, 0x1p-75f, 0x1p58f, 0x1p70f}) {
+            const size_t stride = d + 3;
+            const auto codes = Fp8Keys(n, d, stride, f, rng);
+            auto q = Gaussian(d, rng);
+            for (auto& x : q) x *= size;
+            const auto w = Gaussian(n, rng);
+            const float scale = 0.0123f;
+            std::vector<float> a(n), b(n), acc_a(d, 0.5f), acc_b(d, 0.5f), mass(d, 0.f);
+            ScalarKernels().score_fp8(q.data(), codes.data(), stride, n, d, f, a.data());
+            k.score_fp8(q.data(), codes.data(), stride, n, d, f, b.data());
+            ScalarKernels().accumulate_fp8(w.data(), scale, codes.data(), stride, n, d, f,
+                                           acc_a.data());
+            k.accumulate_fp8(w.data(), scale, codes.data(), stride, n, d, f, acc_b.data());
+            for (size_t i = 0; i < n; ++i) {
+              const auto v = Values(codes.data() + i * stride, d, f);
+              double terms = 0;
+              for (size_t j = 0; j < d; ++j) {
+                terms += std::fabs(double(q[j]) * v[j]);
+                mass[j] += std::fabs(w[i] * scale * v[j]);
+              }
+              CHECK_MESSAGE(std::fabs(double(a[i]) - b[i]) <= 1e-5 * terms + 1e-30,
+                            set.name << " d=" << d << " n=" << n << " key " << i);
             }
-            CHECK_MESSAGE(std::fabs(double(a[i]) - b[i]) <= 1e-5 * terms + 1e-30,
-                          set.name << " d=" << d << " n=" << n << " key " << i);
-          }
-          for (size_t j = 0; j < d; ++j) {
-            CHECK_MESSAGE(std::fabs(double(acc_a[j]) - acc_b[j]) <= 1e-5 * (mass[j] + 0.5),
-                          set.name << " d=" << d << " n=" << n << " j " << j);
+            for (size_t j = 0; j < d; ++j) {
+              CHECK_MESSAGE(std::fabs(double(acc_a[j]) - acc_b[j]) <= 1e-5 * (mass[j] + 0.5),
+                            set.name << " d=" << d << " n=" << n << " j " << j);
+            }
           }
         }
       }
@@ -80,18 +88,28 @@ TEST_CASE("encode_nvfp4: every kernel set writes the scalar bytes exactly") {
       for (size_t d : {16, 32, 48, 128, 1024}) {
         auto x = Gaussian(d, rng, std::ldexp(1.f, static_cast<int>(trial % 40) - 20));
         switch (trial % 6) {
-          case 1: std::fill(x.begin(), x.begin() + 16, 0.f); break;     // a zero block
-          case 2: std::fill(x.begin(), x.begin() + 16, -0.f); break;
-          case 3: x[1] = 1e30f, x[2] = -3e29f; break;                    // scale saturates
-          case 4: std::fill(x.begin(), x.begin() + 16, 0.75f); break;   // E2M1 ties
-          default: break;
+          case 1:
+            std::fill(x.begin(), x.begin() + 16, 0.f);
+            break;  // a zero block
+          case 2:
+            std::fill(x.begin(), x.begin() + 16, -0.f);
+            break;
+          case 3:
+            x[1] = 1e30f, x[2] = -3e29f;
+            break;  // scale saturates
+          case 4:
+            std::fill(x.begin(), x.begin() + 16, 0.75f);
+            break;  // E2M1 ties
+          default:
+            break;
         }
         for (float global : {1.f, 1e-3f, 37.5f, 1e-7f}) {
           const size_t bytes = d / 2 + d / 16;
           std::vector<uint8_t> a(bytes + 1, 0x5a), b(bytes + 1, 0x5a);
           ScalarKernels().encode_nvfp4(x.data(), d, global, a.data());
           set.kernels->encode_nvfp4(x.data(), d, global, b.data());
-          CHECK_MESSAGE(a == b, set.name << " trial=" << trial << " d=" << d << " global=" << global);
+          CHECK_MESSAGE(a == b,
+                        set.name << " trial=" << trial << " d=" << d << " global=" << global);
         }
       }
     }
@@ -146,7 +164,8 @@ TEST_CASE("score_nvfp4 and accumulate_nvfp4: every kernel set within the int16 q
           }
           const double bound = qmax / 65534.0 * key_abs + 2e-6 * terms;
           CHECK_MESSAGE(std::fabs(double(a[i]) - b[i]) <= bound,
-                        set.name << " d=" << d << " n=" << n << " key " << i << ": " << a[i] << " vs " << b[i]);
+                        set.name << " d=" << d << " n=" << n << " key " << i << ": " << a[i]
+                                 << " vs " << b[i]);
         }
         for (size_t j = 0; j < d; ++j) {
           CHECK_MESSAGE(std::fabs(double(acc_a[j]) - acc_b[j]) <= 1e-5 * mass[j] + 1e-30,
@@ -162,7 +181,8 @@ TEST_CASE("score_nvfp4: zero and non-finite queries behave as the scalar referen
   const size_t d = 128, n = 6, stride = d / 2 + d / 16;
   std::vector<uint8_t> codes(n * stride);
   std::vector<float> x = Gaussian(n * d, rng);
-  for (size_t i = 0; i < n; ++i) ScalarKernels().encode_nvfp4(x.data() + i * d, d, 1.f, codes.data() + i * stride);
+  for (size_t i = 0; i < n; ++i)
+    ScalarKernels().encode_nvfp4(x.data() + i * d, d, 1.f, codes.data() + i * stride);
   for (const testing::KernelSet& set : testing::KernelSets()) {
     std::vector<float> q(d, 0.f), a(n), b(n);
     set.kernels->score_nvfp4(q.data(), codes.data(), stride, n, d, b.data());
