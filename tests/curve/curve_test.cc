@@ -6,6 +6,7 @@
 #include <list>
 #include <random>
 
+#include "curve/block_ids.h"
 #include "curve/curve_builder.h"
 #include "curve/lru_stack.h"
 #include "curve/stack_pass.h"
@@ -169,6 +170,39 @@ TEST_CASE("the LRU stack's distances equal a list walk, across renumberings") {
     stack.Touch(id);
   }
   CHECK(stack.size() == reference.size());
+}
+
+TEST_CASE("the id table tells colliding keys apart by the caller's equality") {
+  IdTable table;
+  const uint64_t key = 0x1234'5678'0000'0007ull;
+  const uint64_t same_slot = 0x9999'0000'0000'0007ull;  // same slot, other high half
+  REQUIRE(table.Add(key) == 0);
+  REQUIRE(table.Add(same_slot) == 1);
+  REQUIRE(table.Add(key) == 2);  // a full collision: two ids under one key
+  CHECK(table.Find(key, [](uint32_t id) { return id == 2; }) == 2);
+  CHECK(table.Find(key, [](uint32_t id) { return id == 0; }) == 0);
+  CHECK(table.Find(key, [](uint32_t id) { return id == 1; }) == IdTable::kNone);
+  CHECK(table.Find(same_slot, [](uint32_t) { return true; }) == 1);
+  // The slot holds only the key's high half: a key differing below it is told apart by `same`.
+  CHECK(table.Find(key + 1, [&](uint32_t id) { return table.key(id) == key + 1; }) == IdTable::kNone);
+  for (uint64_t k = 0; k < 5000; ++k) table.Add(k * 0x9e3779b97f4a7c15ull);  // grows, re-places
+  CHECK(table.Find(key, [](uint32_t id) { return id == 2; }) == 2);
+  CHECK(table.Find(same_slot, [](uint32_t) { return true; }) == 1);
+  CHECK(table.Find(4999 * 0x9e3779b97f4a7c15ull, [](uint32_t) { return true; }) == 5002);
+}
+
+TEST_CASE("block ids are whole prefixes: shared while the tokens agree, new after they differ") {
+  BlockChain chain(2);
+  const std::vector<Token> a = {1, 2, 3, 4, 5, 6}, b = {1, 2, 3, 4, 7, 8}, c = {3, 4, 5, 6};
+  std::vector<uint32_t> ia, ib, ic, again;
+  CHECK(chain.Intern(a.data(), 3, &ia) == 0);
+  CHECK(chain.Intern(b.data(), 3, &ib) == 2);
+  CHECK(std::vector<uint32_t>(ib.begin(), ib.begin() + 2) == std::vector<uint32_t>(ia.begin(), ia.begin() + 2));
+  CHECK(ib[2] != ia[2]);
+  CHECK(chain.Intern(c.data(), 2, &ic) == 0);  // the same tokens after another prefix: new blocks
+  CHECK(chain.Intern(a.data(), 3, &again) == 3);
+  CHECK(again == ia);
+  CHECK(chain.blocks() == 6);
 }
 
 TEST_CASE("strategies that are not stack algorithms are refused, naming why") {

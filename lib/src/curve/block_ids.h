@@ -15,7 +15,9 @@
 
 namespace kvsim {
 
-// An open-addressing table from 64-bit keys to dense ids; the caller decides what equal means.
+// An open-addressing table from 64-bit keys to dense ids (0, 1, 2, ... in the order added); the
+// caller decides what equal means. A slot holds the id and the key's high half inline, so a probe
+// is one cache line and a key whose high half differs costs no look at the id's own data.
 class IdTable {
  public:
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
@@ -24,19 +26,36 @@ class IdTable {
   template <typename Same>
   uint32_t Find(uint64_t key, Same same) const {
     if (slots_.empty()) return kNone;
+    const auto tag = static_cast<uint32_t>(key >> 32);
     for (size_t i = key & mask_;; i = (i + 1) & mask_) {
-      const uint32_t id = slots_[i];
-      if (id == kNone) return kNone;
-      if (keys_[i] == key && same(id)) return id;
+      const Slot s = slots_[i];
+      if (s.id == kNone) return kNone;
+      if (s.tag == tag && same(s.id)) return s.id;
     }
   }
-  void Insert(uint64_t key, uint32_t id);
+  // The first id whose slot matches `key`'s high half, unverified (kNone if none): a hint for
+  // prefetching what Find's `same` will read.
+  uint32_t Candidate(uint64_t key) const;
+  // Starts loading the slot where a probe for `key` begins.
+  void Prefetch(uint64_t key) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[key & mask_]);
+  }
+  // Adds `key` under the next id and returns it.
+  uint32_t Add(uint64_t key);
+  uint64_t key(uint32_t id) const { return keys_[id]; }
+  uint64_t size() const { return keys_.size(); }
 
  private:
+  struct Slot {
+    uint32_t tag;  // the key's high half
+    uint32_t id;
+  };
+  void Place(uint64_t key, uint32_t id);
   void Grow();
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> slots_;
-  size_t mask_ = 0, used_ = 0;
+
+  std::vector<Slot> slots_;
+  std::vector<uint64_t> keys_;  // by id: the whole key, to re-place it when the table grows
+  size_t mask_ = 0;
 };
 
 class BlockChain {
@@ -45,21 +64,25 @@ class BlockChain {
 
   explicit BlockChain(uint64_t block_size) : b_(block_size) {}
 
-  // The id of the block of tokens t[0, block_size) after `parent`, added if new (then *added).
-  // REQUIRES: parent is kRoot or an id returned before.
-  uint32_t Intern(uint32_t parent, const Token* t, bool* added);
-  // Adds a block known to be new (its parent was new just now): no lookup.
-  uint32_t AddNew(uint32_t parent, const Token* t);
+  // The ids of the sequence's `full` blocks of block_size tokens, shallow to deep, added if new
+  // (the new ones are the last ones: below a new block every block is new). Returns how many were
+  // known. The lookups of one call are started together, so their cache misses overlap.
+  size_t Intern(const Token* seq, size_t full, std::vector<uint32_t>* ids);
   uint64_t blocks() const { return parent_.size(); }
 
  private:
-  uint64_t Key(uint32_t parent, const Token* t) const;
+  // The keys of the sequence's blocks: each a hash of the whole prefix, so all are known before
+  // any lookup (a key from the parent's id would wait for the parent's lookup).
+  void Keys(const Token* seq, size_t full);
+  void PrefetchBlock(uint32_t id) const;
+  bool Same(uint32_t id, uint32_t parent, const Token* t) const;
   uint32_t Add(uint64_t key, uint32_t parent, const Token* t);
 
   const uint64_t b_;
   IdTable table_;
   std::vector<uint32_t> parent_;
   std::vector<Token> tokens_;  // block i holds tokens_[i * b_, (i + 1) * b_)
+  std::vector<uint64_t> keys_;  // the current sequence's block keys
 };
 
 // Spatial sampling over block identities (SHARDS): a block is kept when its prefix hash falls
@@ -75,13 +98,12 @@ class SampledBlocks {
   uint64_t Chain(uint64_t chain, const Token* t) const;
   // The block's id if it is sampled (added if new, then *added), else kSkipped.
   uint32_t Intern(uint64_t chain, bool* added);
-  uint64_t blocks() const { return keys_.size(); }
+  uint64_t blocks() const { return table_.size(); }
 
  private:
   const uint64_t b_;
   const uint64_t threshold_;
   IdTable table_;
-  std::vector<uint64_t> keys_;
 };
 
 }  // namespace kvsim
