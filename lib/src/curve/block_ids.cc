@@ -45,7 +45,7 @@ void IdTable::Place(uint64_t key, uint32_t id) {
 // Doubles the slots (at least 1024), keeping the load at most one half, and re-places every key.
 void IdTable::Grow() {
   const size_t n = std::max<size_t>(1024, slots_.size() * 2);
-  std::vector<Slot>().swap(slots_);  // free the old slots before taking the new ones
+  HugeVector<Slot>().swap(slots_);  // free the old slots before taking the new ones
   slots_.assign(n, Slot{0, kNone});
   mask_ = n - 1;
   for (size_t id = 0; id < keys_.size(); ++id) Place(keys_[id], static_cast<uint32_t>(id));

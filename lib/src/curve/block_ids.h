@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kvsim/token.h"
+#include "util/huge_pages.h"
 
 namespace kvsim {
 
@@ -53,8 +54,8 @@ class IdTable {
   void Place(uint64_t key, uint32_t id);
   void Grow();
 
-  std::vector<Slot> slots_;
-  std::vector<uint64_t> keys_;  // by id: the whole key, to re-place it when the table grows
+  HugeVector<Slot> slots_;
+  HugeVector<uint64_t> keys_;  // by id: the whole key, to re-place it when the table grows
   size_t mask_ = 0;
 };
 
@@ -80,8 +81,8 @@ class BlockChain {
 
   const uint64_t b_;
   IdTable table_;
-  std::vector<uint32_t> parent_;
-  std::vector<Token> tokens_;  // block i holds tokens_[i * b_, (i + 1) * b_)
+  HugeVector<uint32_t> parent_;
+  HugeVector<Token> tokens_;  // block i holds tokens_[i * b_, (i + 1) * b_)
   std::vector<uint64_t> keys_;  // the current sequence's block keys
 };
 

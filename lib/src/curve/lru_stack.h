@@ -12,6 +12,8 @@
 #include <limits>
 #include <vector>
 
+#include "util/huge_pages.h"
+
 namespace kvsim {
 
 class LruStack {
@@ -32,10 +34,10 @@ class LruStack {
   void FenwickAdd(size_t word, int32_t delta);
   uint64_t LiveThrough(uint32_t slot) const;  // live slots in [0, slot]
 
-  std::vector<uint32_t> stamp_;  // per id: its latest slot + 1 (0: never touched)
-  std::vector<uint32_t> owner_;  // per slot: the id that took it
-  std::vector<uint64_t> live_bits_;  // per slot, one bit: live
-  std::vector<uint32_t> tree_;   // Fenwick tree over the words of live_bits_, 1-based
+  HugeVector<uint32_t> stamp_;  // per id: its latest slot + 1 (0: never touched)
+  HugeVector<uint32_t> owner_;  // per slot: the id that took it
+  HugeVector<uint64_t> live_bits_;  // per slot, one bit: live
+  HugeVector<uint32_t> tree_;   // Fenwick tree over the words of live_bits_, 1-based
   uint32_t next_ = 0;            // the next free slot
   uint64_t live_ = 0;
 };
