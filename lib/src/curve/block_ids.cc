@@ -1,4 +1,4 @@
-// Block identities: the id table, the verified chain and the sampled chain (see block_ids.h).
+// Block identities: the id table, the block trie and the sampled chain (see block_ids.h).
 #include "curve/block_ids.h"
 
 #include <algorithm>
@@ -16,91 +16,73 @@ uint64_t Mix(uint64_t a, uint64_t b) {
 
 }  // namespace
 
-uint32_t IdTable::Candidate(uint64_t key) const {
-  if (slots_.empty()) return kNone;
-  const auto tag = static_cast<uint32_t>(key >> 32);
-  for (size_t i = key & mask_;; i = (i + 1) & mask_) {
-    const Slot s = slots_[i];
-    if (s.id == kNone || s.tag == tag) return s.id;
-  }
+void IdTable::Insert(uint64_t key, uint32_t id) {
+  if (2 * (used_ + 1) > slots_.size()) Grow();
+  Place({key, id});
+  ++used_;
 }
 
-uint32_t IdTable::Add(uint64_t key) {
-  const auto id = static_cast<uint32_t>(keys_.size());
-  keys_.push_back(key);
-  if (2 * keys_.size() > slots_.size()) {
-    Grow();  // places every key, this one included
-  } else {
-    Place(key, id);
-  }
-  return id;
-}
-
-void IdTable::Place(uint64_t key, uint32_t id) {
-  size_t i = key & mask_;
+void IdTable::Place(const Slot& s) {
+  size_t i = s.key & mask_;
   while (slots_[i].id != kNone) i = (i + 1) & mask_;
-  slots_[i] = {static_cast<uint32_t>(key >> 32), id};
+  slots_[i] = s;
 }
 
-// Doubles the slots (at least 1024), keeping the load at most one half, and re-places every key.
+// Doubles the slots (at least 1024), keeping the load at most one half, and re-places the keys.
 void IdTable::Grow() {
-  const size_t n = std::max<size_t>(1024, slots_.size() * 2);
-  HugeVector<Slot>().swap(slots_);  // free the old slots before taking the new ones
-  slots_.assign(n, Slot{0, kNone});
-  mask_ = n - 1;
-  for (size_t id = 0; id < keys_.size(); ++id) Place(keys_[id], static_cast<uint32_t>(id));
+  HugeVector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+  mask_ = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.id != kNone) Place(s);
+  }
 }
 
 size_t BlockChain::Intern(const Token* seq, size_t full, std::vector<uint32_t>* ids) {
-  Keys(seq, full);
-  // Second wave: the slots are on their way; start loading what verifying each candidate reads.
-  for (size_t k = 0; k < full; ++k) {
-    const uint32_t c = table_.Candidate(keys_[k]);
-    if (c == IdTable::kNone) break;  // a new prefix: every deeper one is new too
-    PrefetchBlock(c);
-  }
   uint32_t parent = kRoot;
   size_t k = 0;
   for (; k < full; ++k) {
-    const Token* t = seq + k * b_;
-    const uint32_t id = table_.Find(keys_[k], [&](uint32_t c) { return Same(c, parent, t); });
+    const uint32_t id = Find(parent, seq + k * b_);
     if (id == IdTable::kNone) break;
     ids->push_back(id);
     parent = id;
   }
   const size_t known = k;
   for (; k < full; ++k) {
-    parent = Add(keys_[k], parent, seq + k * b_);
+    parent = Add(parent, seq + k * b_);
     ids->push_back(parent);
   }
   return known;
 }
 
-void BlockChain::Keys(const Token* seq, size_t full) {
-  keys_.resize(full);
-  uint64_t chain = 0;
-  for (size_t k = 0; k < full; ++k) {
-    chain = Mix(chain, HashBlock(0, seq + k * b_, b_));
-    keys_[k] = chain;
-    table_.Prefetch(chain);
-  }
+uint32_t BlockChain::Find(uint32_t parent, const Token* t) const {
+  const uint32_t first = FirstChild(parent);
+  if (first == IdTable::kNone) return IdTable::kNone;  // no children at all
+  if (SameTokens(first, t)) return first;
+  return others_.Find(Key(parent, t), [&](uint32_t c) { return parent_[c] == parent && SameTokens(c, t); });
 }
 
-void BlockChain::PrefetchBlock(uint32_t id) const {
-  const Token* t = tokens_.data() + size_t{id} * b_;
-  __builtin_prefetch(&parent_[id]);
-  __builtin_prefetch(t);
-  __builtin_prefetch(t + b_ - 1);  // a block may straddle two cache lines
-}
-
-bool BlockChain::Same(uint32_t id, uint32_t parent, const Token* t) const {
-  return parent_[id] == parent && CommonPrefix(tokens_.data() + size_t{id} * b_, t, b_) == b_;
-}
-
-uint32_t BlockChain::Add(uint64_t key, uint32_t parent, const Token* t) {
+// REQUIRES: Find(parent, t) is kNone.
+uint32_t BlockChain::Add(uint32_t parent, const Token* t) {
+  const auto id = static_cast<uint32_t>(parent_.size());
   parent_.push_back(parent);
+  first_child_.push_back(IdTable::kNone);
   tokens_.insert(tokens_.end(), t, t + b_);
-  return table_.Add(key);
+  uint32_t& first = parent == kRoot ? root_first_ : first_child_[parent];
+  if (first == IdTable::kNone) {
+    first = id;
+  } else {
+    others_.Insert(Key(parent, t), id);
+  }
+  return id;
+}
+
+bool BlockChain::SameTokens(uint32_t id, const Token* t) const {
+  return CommonPrefix(tokens_.data() + size_t{id} * b_, t, b_) == b_;
+}
+
+uint64_t BlockChain::Key(uint32_t parent, const Token* t) const {
+  return Mix(parent, HashBlock(0, t, b_));
 }
 
 SampledBlocks::SampledBlocks(uint64_t block_size, double rate)
@@ -113,10 +95,12 @@ uint64_t SampledBlocks::Chain(uint64_t chain, const Token* t) const {
 uint32_t SampledBlocks::Intern(uint64_t chain, bool* added) {
   *added = false;
   if ((chain >> 40) >= threshold_) return kSkipped;
-  const uint32_t id = table_.Find(chain, [&](uint32_t c) { return table_.key(c) == chain; });
+  const uint32_t id = table_.Find(chain, [&](uint32_t c) { return keys_[c] == chain; });
   if (id != IdTable::kNone) return id;
   *added = true;
-  return table_.Add(chain);
+  keys_.push_back(chain);
+  table_.Insert(chain, static_cast<uint32_t>(keys_.size() - 1));
+  return static_cast<uint32_t>(keys_.size() - 1);
 }
 
 }  // namespace kvsim

@@ -16,9 +16,8 @@
 
 namespace kvsim {
 
-// An open-addressing table from 64-bit keys to dense ids (0, 1, 2, ... in the order added); the
-// caller decides what equal means. A slot holds the id and the key's high half inline, so a probe
-// is one cache line and a key whose high half differs costs no look at the id's own data.
+// An open-addressing table from 64-bit keys to ids; the caller decides what equal means. A slot
+// holds the key and the id inline, so a probe reads one cache line.
 class IdTable {
  public:
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
@@ -27,38 +26,31 @@ class IdTable {
   template <typename Same>
   uint32_t Find(uint64_t key, Same same) const {
     if (slots_.empty()) return kNone;
-    const auto tag = static_cast<uint32_t>(key >> 32);
     for (size_t i = key & mask_;; i = (i + 1) & mask_) {
-      const Slot s = slots_[i];
+      const Slot& s = slots_[i];
       if (s.id == kNone) return kNone;
-      if (s.tag == tag && same(s.id)) return s.id;
+      if (s.key == key && same(s.id)) return s.id;
     }
   }
-  // The first id whose slot matches `key`'s high half, unverified (kNone if none): a hint for
-  // prefetching what Find's `same` will read.
-  uint32_t Candidate(uint64_t key) const;
-  // Starts loading the slot where a probe for `key` begins.
-  void Prefetch(uint64_t key) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[key & mask_]);
-  }
-  // Adds `key` under the next id and returns it.
-  uint32_t Add(uint64_t key);
-  uint64_t key(uint32_t id) const { return keys_[id]; }
-  uint64_t size() const { return keys_.size(); }
+  void Insert(uint64_t key, uint32_t id);
 
  private:
   struct Slot {
-    uint32_t tag;  // the key's high half
-    uint32_t id;
+    uint64_t key = 0;
+    uint32_t id = kNone;
   };
-  void Place(uint64_t key, uint32_t id);
+  void Place(const Slot& s);
   void Grow();
 
   HugeVector<Slot> slots_;
-  HugeVector<uint64_t> keys_;  // by id: the whole key, to re-place it when the table grows
-  size_t mask_ = 0;
+  size_t mask_ = 0, used_ = 0;
 };
 
+// The blocks as a trie. A block's first child is kept beside it, and most blocks are a first
+// child: a new sequence's blocks after its first new one each take the next id, as the first
+// child of the block before. So a lookup along a known sequence mostly reads the next block's
+// entry, next to its parent's in memory, and only the other children (where sequences
+// diverge) go through the hash table, whose random probes each miss the cache.
 class BlockChain {
  public:
   static constexpr uint32_t kRoot = IdTable::kNone;  // the parent of every first block
@@ -67,23 +59,26 @@ class BlockChain {
 
   // The ids of the sequence's `full` blocks of block_size tokens, shallow to deep, added if new
   // (the new ones are the last ones: below a new block every block is new). Returns how many were
-  // known. The lookups of one call are started together, so their cache misses overlap.
+  // known.
   size_t Intern(const Token* seq, size_t full, std::vector<uint32_t>* ids);
   uint64_t blocks() const { return parent_.size(); }
 
  private:
-  // The keys of the sequence's blocks: each a hash of the whole prefix, so all are known before
-  // any lookup (a key from the parent's id would wait for the parent's lookup).
-  void Keys(const Token* seq, size_t full);
-  void PrefetchBlock(uint32_t id) const;
-  bool Same(uint32_t id, uint32_t parent, const Token* t) const;
-  uint32_t Add(uint64_t key, uint32_t parent, const Token* t);
+  // The child of `parent` with tokens t[0, block_size), or kNone.
+  uint32_t Find(uint32_t parent, const Token* t) const;
+  uint32_t Add(uint32_t parent, const Token* t);
+  uint32_t FirstChild(uint32_t parent) const {
+    return parent == kRoot ? root_first_ : first_child_[parent];
+  }
+  bool SameTokens(uint32_t id, const Token* t) const;
+  uint64_t Key(uint32_t parent, const Token* t) const;
 
   const uint64_t b_;
-  IdTable table_;
   HugeVector<uint32_t> parent_;
+  HugeVector<uint32_t> first_child_;  // kNone: none yet
   HugeVector<Token> tokens_;  // block i holds tokens_[i * b_, (i + 1) * b_)
-  std::vector<uint64_t> keys_;  // the current sequence's block keys
+  uint32_t root_first_ = IdTable::kNone;
+  IdTable others_;  // the blocks that are not their parent's first child, by (parent, tokens)
 };
 
 // Spatial sampling over block identities (SHARDS): a block is kept when its prefix hash falls
@@ -99,12 +94,13 @@ class SampledBlocks {
   uint64_t Chain(uint64_t chain, const Token* t) const;
   // The block's id if it is sampled (added if new, then *added), else kSkipped.
   uint32_t Intern(uint64_t chain, bool* added);
-  uint64_t blocks() const { return table_.size(); }
+  uint64_t blocks() const { return keys_.size(); }
 
  private:
   const uint64_t b_;
   const uint64_t threshold_;
   IdTable table_;
+  std::vector<uint64_t> keys_;
 };
 
 }  // namespace kvsim
