@@ -1,8 +1,8 @@
 // HugePageAllocator: the allocator for large arrays read at random (hash tables and per-id
 // arrays of millions of entries). An allocation of 2 MiB or more is aligned to 2 MiB and advised
 // to the kernel as huge pages (Linux madvise), so that a random read in it seldom misses the
-// TLB (each miss is a page walk, and a prefetch waits for it too) and a fresh array faults in
-// 512 times fewer pages. Elsewhere, or when the kernel declines, it is the plain allocator.
+// TLB (each miss is a page walk) and a fresh array faults in 512 times fewer pages. Elsewhere,
+// or when the kernel declines, it is the plain allocator.
 #pragma once
 
 #include <cstddef>
