@@ -6,6 +6,7 @@
 #include <list>
 #include <random>
 
+#include "curve/block_ids.h"
 #include "curve/curve_builder.h"
 #include "curve/lru_stack.h"
 #include "curve/stack_pass.h"
@@ -169,6 +170,42 @@ TEST_CASE("the LRU stack's distances equal a list walk, across renumberings") {
     stack.Touch(id);
   }
   CHECK(stack.size() == reference.size());
+}
+
+TEST_CASE("the id table tells colliding keys apart by the caller's equality") {
+  IdTable table;
+  const uint64_t key = 0x1234'5678'0000'0007ull;
+  const uint64_t same_slot = 0x9999'0000'0000'0007ull;  // the same first slot, another key
+  table.Insert(key, 10);
+  table.Insert(same_slot, 11);
+  table.Insert(key, 12);  // a full collision: two ids under one key
+  CHECK(table.Find(key, [](uint32_t id) { return id == 12; }) == 12);
+  CHECK(table.Find(key, [](uint32_t id) { return id == 10; }) == 10);
+  CHECK(table.Find(key, [](uint32_t id) { return id == 11; }) == IdTable::kNone);
+  CHECK(table.Find(same_slot, [](uint32_t) { return true; }) == 11);
+  CHECK(table.Find(key + 1, [](uint32_t) { return true; }) == IdTable::kNone);
+  for (uint32_t k = 0; k < 5000; ++k) table.Insert(k * 0x9e3779b97f4a7c15ull, 100 + k);  // grows
+  CHECK(table.Find(key, [](uint32_t id) { return id == 12; }) == 12);
+  CHECK(table.Find(same_slot, [](uint32_t) { return true; }) == 11);
+  CHECK(table.Find(4999 * 0x9e3779b97f4a7c15ull, [](uint32_t) { return true; }) == 5099);
+}
+
+TEST_CASE("block ids are whole prefixes: shared while the tokens agree, new after they differ") {
+  BlockChain chain(2);
+  const std::vector<Token> a = {1, 2, 3, 4, 5, 6}, b = {1, 2, 3, 4, 7, 8}, c = {3, 4, 5, 6};
+  std::vector<uint32_t> ia, ib, ic, again;
+  CHECK(chain.Intern(a.data(), 3, &ia) == 0);
+  CHECK(chain.Intern(b.data(), 3, &ib) == 2);
+  CHECK(std::vector<uint32_t>(ib.begin(), ib.begin() + 2) == std::vector<uint32_t>(ia.begin(), ia.begin() + 2));
+  CHECK(ib[2] != ia[2]);
+  CHECK(chain.Intern(c.data(), 2, &ic) == 0);  // the same tokens after another prefix: new blocks
+  // Each one again: first children and the other children (b's last block, c's first) alike.
+  for (const auto& [seq, ids] : {std::pair{&a, &ia}, std::pair{&b, &ib}, std::pair{&c, &ic}}) {
+    again.clear();
+    CHECK(chain.Intern(seq->data(), seq->size() / 2, &again) == seq->size() / 2);
+    CHECK(again == *ids);
+  }
+  CHECK(chain.blocks() == 6);
 }
 
 TEST_CASE("strategies that are not stack algorithms are refused, naming why") {

@@ -1,4 +1,4 @@
-// Block identities: the id table, the verified chain and the sampled chain (see block_ids.h).
+// Block identities: the id table, the block trie and the sampled chain (see block_ids.h).
 #include "curve/block_ids.h"
 
 #include <algorithm>
@@ -18,47 +18,71 @@ uint64_t Mix(uint64_t a, uint64_t b) {
 
 void IdTable::Insert(uint64_t key, uint32_t id) {
   if (2 * (used_ + 1) > slots_.size()) Grow();
-  size_t i = key & mask_;
-  while (slots_[i] != kNone) i = (i + 1) & mask_;
-  slots_[i] = id;
-  keys_[i] = key;
+  Place({key, id});
   ++used_;
 }
 
+void IdTable::Place(const Slot& s) {
+  size_t i = s.key & mask_;
+  while (slots_[i].id != kNone) i = (i + 1) & mask_;
+  slots_[i] = s;
+}
+
+// Doubles the slots (at least 1024), keeping the load at most one half, and re-places the keys.
 void IdTable::Grow() {
-  std::vector<uint64_t> keys = std::move(keys_);
-  std::vector<uint32_t> slots = std::move(slots_);
-  const size_t n = std::max<size_t>(1024, slots.size() * 2);
-  keys_.assign(n, 0);
-  slots_.assign(n, kNone);
-  mask_ = n - 1;
-  used_ = 0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    if (slots[i] != kNone) Insert(keys[i], slots[i]);
+  HugeVector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+  mask_ = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.id != kNone) Place(s);
   }
 }
 
-uint64_t BlockChain::Key(uint32_t parent, const Token* t) const {
-  return Mix(parent, HashTokens(0, t, b_));
+size_t BlockChain::Intern(const Token* seq, size_t full, std::vector<uint32_t>* ids) {
+  uint32_t parent = kRoot;
+  size_t k = 0;
+  for (; k < full; ++k) {
+    const uint32_t id = Find(parent, seq + k * b_);
+    if (id == IdTable::kNone) break;
+    ids->push_back(id);
+    parent = id;
+  }
+  const size_t known = k;
+  for (; k < full; ++k) {
+    parent = Add(parent, seq + k * b_);
+    ids->push_back(parent);
+  }
+  return known;
 }
 
-uint32_t BlockChain::Intern(uint32_t parent, const Token* t, bool* added) {
-  const uint64_t key = Key(parent, t);
-  const uint32_t id = table_.Find(key, [&](uint32_t c) {
-    return parent_[c] == parent && CommonPrefix(tokens_.data() + size_t{c} * b_, t, b_) == b_;
-  });
-  *added = id == IdTable::kNone;
-  return *added ? Add(key, parent, t) : id;
+uint32_t BlockChain::Find(uint32_t parent, const Token* t) const {
+  const uint32_t first = FirstChild(parent);
+  if (first == IdTable::kNone) return IdTable::kNone;  // no children at all
+  if (SameTokens(first, t)) return first;
+  return others_.Find(Key(parent, t), [&](uint32_t c) { return parent_[c] == parent && SameTokens(c, t); });
 }
 
-uint32_t BlockChain::AddNew(uint32_t parent, const Token* t) { return Add(Key(parent, t), parent, t); }
-
-uint32_t BlockChain::Add(uint64_t key, uint32_t parent, const Token* t) {
+// REQUIRES: Find(parent, t) is kNone.
+uint32_t BlockChain::Add(uint32_t parent, const Token* t) {
   const auto id = static_cast<uint32_t>(parent_.size());
   parent_.push_back(parent);
+  first_child_.push_back(IdTable::kNone);
   tokens_.insert(tokens_.end(), t, t + b_);
-  table_.Insert(key, id);
+  uint32_t& first = parent == kRoot ? root_first_ : first_child_[parent];
+  if (first == IdTable::kNone) {
+    first = id;
+  } else {
+    others_.Insert(Key(parent, t), id);
+  }
   return id;
+}
+
+bool BlockChain::SameTokens(uint32_t id, const Token* t) const {
+  return CommonPrefix(tokens_.data() + size_t{id} * b_, t, b_) == b_;
+}
+
+uint64_t BlockChain::Key(uint32_t parent, const Token* t) const {
+  return Mix(parent, HashBlock(0, t, b_));
 }
 
 SampledBlocks::SampledBlocks(uint64_t block_size, double rate)

@@ -33,14 +33,9 @@ const BlockDistances& StackPass::Step(const Request& r) {
 }
 
 void StackPass::Exact(const Token* seq, size_t full) {
-  uint32_t parent = BlockChain::kRoot;
-  bool fresh = false;  // below a new block every block is new
-  for (size_t k = 0; k < full; ++k) {
-    const Token* t = seq + k * b_;
-    parent = fresh ? chain_->AddNew(parent, t) : chain_->Intern(parent, t, &fresh);
-    ids_.push_back(parent);
-    distances_.push_back(fresh ? LruStack::kCold : stack_.Distance(parent));
-  }
+  const size_t known = chain_->Intern(seq, full, &ids_);
+  for (size_t k = 0; k < known; ++k) distances_.push_back(stack_.Distance(ids_[k]));
+  distances_.resize(full, LruStack::kCold);
 }
 
 void StackPass::Sampled(const Token* seq, size_t full, size_t prompt_full) {
