@@ -53,6 +53,23 @@ TEST_CASE("a sampled curve reports its error against the exact one") {
   CHECK(info["error"]["mean_abs"].get<double>() < 0.1);
 }
 
+// A sampled curve without --check-sample replays no row: its counts come from the reader and
+// must equal the exact run's, on a chat workload (working set from the hidden radix row) and a
+// block-identified trace (working set from the reader).
+TEST_CASE("a sampled curve's row counts equal the exact curve's, with no row replayed") {
+  testing::TempDir dir;
+  for (const std::string& w : {kChat, std::string("workloads/mooncake/synthetic_trace.jsonl")}) {
+    const std::string args = "curve " + w + " --probe-requests 0 -q --json ";
+    REQUIRE(RunKvsim(args + dir.Path("exact.json")).code == 0);
+    REQUIRE(RunKvsim(args + dir.Path("sampled.json") + " --sample 0.5").code == 0);
+    const json exact = json::parse(Slurp(dir.Path("exact.json")));
+    const json sampled = json::parse(Slurp(dir.Path("sampled.json")));
+    CHECK(sampled["results"][0]["requests"] == exact["results"][0]["requests"]);
+    CHECK(sampled["results"][0]["prompt_tokens"] == exact["results"][0]["prompt_tokens"]);
+    CHECK(sampled["workload"] == exact["workload"]);
+  }
+}
+
 TEST_CASE("a sweep's rows are the same with curves, its report draws them, its shards merge") {
   testing::TempDir dir;
   const std::string sweep = "sweep " + kChat +

@@ -50,13 +50,14 @@ RunResult ComputeCurves(const Workload& workload, const std::vector<Strategy>& s
                         const RunOptions& options, const CurveOptions& curve) {
   const std::vector<TokenCost> costs = CurveCosts(strategies, options);
   const bool exact_rows = curve.sample >= 1 || curve.check_sample;
-  // Without exact rows one radix row at inf still counts the requests and prompt tokens, and
-  // gives the working set.
-  const std::vector<Strategy> radix = {Strategy::Radix()};
-  const std::vector<Strategy>& row_strategies = exact_rows ? strategies : radix;
+  // Without exact rows nothing is replayed but the sampled passes: the request and prompt
+  // token counts are the reader's, and the working set the reader's (block-identified traces)
+  // or the replay's hidden radix row's.
   const BudgetSpec inf = BudgetSpec::Unbounded();
   std::vector<PointSpec> points;
-  for (size_t i = 0; i < row_strategies.size(); ++i) points.push_back({i, i, &row_strategies[i], &inf});
+  if (exact_rows) {
+    for (size_t i = 0; i < strategies.size(); ++i) points.push_back({i, i, &strategies[i], &inf});
+  }
   RunOptions o = options;
   o.curve_rows = true;
   o.curve_strategies = strategies;
@@ -64,8 +65,9 @@ RunResult ComputeCurves(const Workload& workload, const std::vector<Strategy>& s
   RunResult run = ReplayPoints(workload, points, o);
   const uint64_t fp16 = options.model.fp16_bytes_per_token();
   if (!exact_rows) {
-    const RowResult counts = run.rows.at(0);
-    run.rows.clear();
+    RowResult counts;
+    counts.requests = workload.info().requests;
+    counts.prompt_tokens = workload.info().prompt_tokens;
     for (size_t i = 0; i < strategies.size(); ++i) {
       run.rows.push_back(EstimatedRow(strategies[i], counts, run.curves[i].curve, costs[i], fp16));
     }
