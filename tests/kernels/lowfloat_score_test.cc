@@ -81,6 +81,34 @@ TEST_CASE("score_fp8 and accumulate_fp8: every kernel set within 1e-5 of the sca
   }
 }
 
+// Key i holds one code at position i and zeros elsewhere, so its score is one product, exact in
+// float: every finite code at every position of every chunk reads as its value, sign and
+// subnormals included, and meets the query element of its own position.
+TEST_CASE("score_fp8: every finite code at every position scores its exact value") {
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    for (LowFloat f : {LowFloat::kE4M3, LowFloat::kE5M2}) {
+      for (size_t d : {16, 32, 48, 128}) {
+        std::vector<float> q(d);
+        for (size_t j = 0; j < d; ++j) q[j] = 1.f + static_cast<float>(j) / 256.f;
+        for (int code = 0; code < 256; ++code) {
+          const auto c = static_cast<uint8_t>(code);
+          if (IsNan(f, c)) continue;
+          std::vector<uint8_t> keys(d * d, 0);
+          for (size_t i = 0; i < d; ++i) keys[i * d + i] = c;
+          float v;
+          ScalarKernels().lowfloat_to_f32(&c, 1, f, &v);
+          std::vector<float> out(d);
+          set.kernels->score_fp8(q.data(), keys.data(), d, d, d, f, out.data());
+          for (size_t i = 0; i < d; ++i) {
+            CHECK_MESSAGE(out[i] == v * q[i], set.name << " d=" << d << " code " << code
+                                                      << " at " << i << ": " << out[i]);
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("encode_nvfp4: every kernel set writes the scalar bytes exactly") {
   std::mt19937_64 rng(93);
   for (const testing::KernelSet& set : testing::KernelSets()) {
