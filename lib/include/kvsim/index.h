@@ -115,6 +115,10 @@ struct IndexContext {
   // Shared knowledge of the run (nullptr: nothing is shared).
   // REQUIRES: made for this workload and cache_output.
   WorkloadMemo* memo = nullptr;
+  // Whether the index is matched once per request, in workload order, with now = the request's
+  // position (a replay; kvsim serve's replicas are not). belady then reads its future from disk
+  // as it goes, and its memory follows the cache rather than the workload.
+  bool in_order = false;
 };
 
 // Creates the index `name` (a registry entry) with validated options. Throws Error.

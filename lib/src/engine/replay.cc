@@ -157,7 +157,7 @@ std::vector<std::unique_ptr<PointRow>> MakeRows(const Workload& workload,
     }
     rows.push_back(std::make_unique<Row>(
         strategy, *p.budget, budget, cost, options, by_session,
-        IndexContext{&workload, options.cache_output, memo},
+        IndexContext{&workload, options.cache_output, memo, /*in_order=*/true},
         MakeTierStack(strategy, budget, working_set, options, &codecs)));
   }
   return rows;

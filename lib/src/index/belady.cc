@@ -15,11 +15,14 @@
 // cache state.
 #include <algorithm>
 #include <cassert>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
+#include "index/belady_future.h"
+#include "index/belady_order.h"
 #include "indexes.h"
 #include "kvsim/error.h"
 #include "util/token_ops.h"
@@ -28,7 +31,6 @@ namespace kvsim {
 namespace {
 
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
 // The workload's blocks and their uses, at one block size: read-only once built.
 class BeladyFuture {
@@ -126,7 +128,7 @@ class BeladyIndex final : public Index {
     cached_.assign(f_.blocks(), false);
     writer_.assign(f_.blocks(), Writer{});
     pins_.assign(f_.blocks(), 0);
-    key_.assign(f_.blocks(), Key{});
+    key_.assign(f_.blocks(), BeladyKey{});
   }
 
   bool clairvoyant() const override { return true; }
@@ -188,7 +190,7 @@ class BeladyIndex final : public Index {
     for (const uint32_t id : Path(tokens, len)) {
       assert(pins_[id] > 0 && "Unpin without a Pin");
       if (--pins_[id] > 0) continue;
-      Push(key_[id]);
+      Push(id);
       pinned_tokens_ -= b_;
     }
   }
@@ -196,10 +198,9 @@ class BeladyIndex final : public Index {
   uint64_t pinned_tokens() const override { return pinned_tokens_; }
 
   bool EvictOne() override {
-    while (!order_.empty() && !Current(order_.front())) PopFront();
-    if (order_.empty()) return false;
-    const uint32_t id = order_.front().id;
-    PopFront();
+    BeladyOrder::Entry e;
+    if (!order_.Pop([&](const BeladyOrder::Entry& x) { return Current(x); }, &e)) return false;
+    const uint32_t id = e.slot;
     cached_[id] = false;
     const uint64_t k = f_.depth(id);
     ledger_->Evict(k * b_, (k + 1) * b_, writer_[id]);
@@ -207,24 +208,11 @@ class BeladyIndex final : public Index {
       f_.PrefixOf(id, &evicted_);
       eviction_sink()->Evicted(evicted_, k * b_);
     }
-    key_[id] = Key{};
+    key_[id] = BeladyKey{};
     return true;
   }
 
  private:
-  // Eviction order: furthest next use first, then deepest, then id.
-  struct Key {
-    uint64_t next = kNever;
-    uint64_t depth = 0;
-    uint32_t id = kNone;
-    bool operator==(const Key&) const = default;
-    bool operator<(const Key& o) const {
-      if (next != o.next) return next > o.next;
-      if (depth != o.depth) return depth > o.depth;
-      return id < o.id;
-    }
-  };
-
   // The cached full blocks of the first `len` tokens.
   std::vector<uint32_t> Path(TokenSpan tokens, uint64_t len) const {
     std::vector<uint32_t> path;
@@ -242,35 +230,18 @@ class BeladyIndex final : public Index {
     const auto& u = f_.uses(id);
     size_t& c = cursor_[id];
     while (c < u.size() && u[c] <= now) ++c;
-    const Key updated{c < u.size() ? u[c] : kNever, f_.depth(id), id};
-    key_[id] = updated;
-    if (pins_[id] == 0) Push(updated);
+    key_[id] = {c < u.size() ? u[c] : kBeladyNever, f_.depth(id), id};
+    if (pins_[id] == 0) Push(id);
   }
 
-  // The eviction order is a heap with lazy deletion: a block's entry is current while it is
-  // cached, unpinned and its key unchanged; older entries are skipped when they surface.
-  bool Current(const Key& k) const {
-    return k.id != kNone && cached_[k.id] && pins_[k.id] == 0 && key_[k.id] == k;
+  bool Current(const BeladyOrder::Entry& e) const {
+    return cached_[e.slot] && pins_[e.slot] == 0 && key_[e.slot] == e.key;
   }
 
-  void Push(const Key& k) {
-    if (order_.size() >= 2 * f_.blocks() + 1024) {  // drop stale and repeated entries
-      std::erase_if(order_, [&](const Key& e) { return !Current(e); });
-      std::sort(order_.begin(), order_.end());
-      order_.erase(std::unique(order_.begin(), order_.end()), order_.end());
-      std::make_heap(order_.begin(), order_.end(), After);
-    }
-    order_.push_back(k);
-    std::push_heap(order_.begin(), order_.end(), After);
+  void Push(uint32_t id) {
+    order_.Push({key_[id], id}, 2 * f_.blocks() + 1024,
+                [&](const BeladyOrder::Entry& e) { return Current(e); });
   }
-
-  void PopFront() {
-    std::pop_heap(order_.begin(), order_.end(), After);
-    order_.pop_back();
-  }
-
-  // Heap order: front() is the first key to evict.
-  static bool After(const Key& a, const Key& b) { return b < a; }
 
   const uint64_t b_;
   Ledger* ledger_;
@@ -281,10 +252,19 @@ class BeladyIndex final : public Index {
   std::vector<Writer> writer_;
   std::vector<uint32_t> pins_;
   uint64_t pinned_tokens_ = 0;
-  std::vector<Key> key_;
-  std::vector<Key> order_;  // a heap under After
+  std::vector<BeladyKey> key_;
+  BeladyOrder order_;
   std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
 };
+
+// The future made once per run and key (WorkloadMemo), or here when nothing is shared.
+template <class Future>
+std::shared_ptr<const Future> SharedFuture(const IndexContext& context, const std::string& key,
+                                           const std::function<std::shared_ptr<const Future>()>& make) {
+  if (context.memo == nullptr) return make();
+  return std::static_pointer_cast<const Future>(
+      context.memo->Get(key, [&]() -> std::shared_ptr<const void> { return make(); }));
+}
 
 }  // namespace
 
@@ -294,15 +274,14 @@ std::unique_ptr<Index> NewBeladyIndex(const Options& options, Ledger* ledger,
   const auto b = static_cast<uint64_t>(options.Int("block_size"));
   const Workload& w = *context.workload;
   const bool out = context.cache_output;
-  auto make = [&] { return std::make_shared<const BeladyFuture>(b, w, out); };
-  std::shared_ptr<const BeladyFuture> future;
-  if (context.memo != nullptr) {
-    const std::string key = "belady:" + std::to_string(b) + (out ? ":output" : ":prompt");
-    future = std::static_pointer_cast<const BeladyFuture>(
-        context.memo->Get(key, [&]() -> std::shared_ptr<const void> { return make(); }));
-  } else {
-    future = make();
+  const std::string key = std::to_string(b) + (out ? ":output" : ":prompt");
+  if (context.in_order) {
+    return NewSpilledBeladyIndex(ledger, SharedFuture<SpilledFuture>(context, "belady-spilled:" + key, [&] {
+                                   return std::make_shared<const SpilledFuture>(b, w, out);
+                                 }));
   }
+  auto future = SharedFuture<BeladyFuture>(
+      context, "belady:" + key, [&] { return std::make_shared<const BeladyFuture>(b, w, out); });
   return std::make_unique<BeladyIndex>(b, ledger, std::move(future));
 }
 

@@ -12,6 +12,10 @@ std::unique_ptr<Index> NewBlockTrieIndex(const Options& options, Ledger* ledger)
 std::unique_ptr<Index> NewLruBucketsIndex(const Options& options, Ledger* ledger);
 std::unique_ptr<Index> NewBeladyIndex(const Options& options, Ledger* ledger,
                                       const IndexContext& context);
+class SpilledFuture;
+// belady over a future on disk (belady_spilled.cc). REQUIRES: context.in_order's calls.
+std::unique_ptr<Index> NewSpilledBeladyIndex(Ledger* ledger,
+                                             std::shared_ptr<const SpilledFuture> future);
 
 // mlx-lm's bucket balancing: which bucket (0 assistant, 1 user, 2 system) a pop takes from,
 // given the bucket sizes. -1 when all are empty.
