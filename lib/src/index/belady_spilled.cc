@@ -38,11 +38,13 @@ class SpilledBeladyIndex final : public Index {
   uint64_t Match(const Request& r, Tick now) override {
     Load(r, now);
     const size_t usable = r.prompt_len == 0 ? 0 : (r.prompt_len - 1) / b_;
+    found_.resize(usable);
+    for (size_t k = 0; k < usable; ++k) found_[k] = Find(k, r.tokens);
     size_t hit = 0;
-    while (hit < usable && Find(hit, r.tokens) != kNoSlot) ++hit;
+    while (hit < usable && found_[hit] != kNoSlot) ++hit;
     // Every block this request could use moves on to its next use, hit or not.
     for (size_t k = 0; k < usable; ++k) {
-      if (const uint32_t s = Find(k, r.tokens); s != kNoSlot) Refresh(s, k);
+      if (found_[k] != kNoSlot) Refresh(found_[k], k);
     }
     return hit * b_;
   }
@@ -237,6 +239,7 @@ class SpilledBeladyIndex final : public Index {
   uint64_t pinned_tokens_ = 0;
   BeladyOrder order_;
   std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
+  std::vector<uint32_t> found_;  // scratch: Match's slots
 };
 
 }  // namespace

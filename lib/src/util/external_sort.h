@@ -1,11 +1,11 @@
 // Sorting more records than RAM should hold: sorted runs of a bounded size spilled to temporary
 // files, then merged. Internal header.
 //
-// Memory: one run of records while adding, then at most kFanIn read buffers of 64 KiB while
-// merging, whatever the number of records. Open files stay below kFanIn too: when that many runs
-// are on disk they are merged into one before the next (each record is then written again; at
-// the run sizes belady uses, a workload needs hundreds of millions of blocks for that). The
-// spill files are removed when the sorter goes, also when an exception leaves it.
+// Memory: one run of records while adding, then at most kFanIn read buffers of 64 KiB (16 MiB)
+// while merging, whatever the number of records. Open files stay below kFanIn too: when that many
+// runs are on disk they are merged into one before the next (each record is then written again;
+// at belady's run size, 2^18 records, that takes more than 67 million (request, block) pairs).
+// The spill files are removed when the sorter goes, also when an exception leaves it.
 #pragma once
 
 #include <algorithm>
@@ -27,7 +27,7 @@ class ExternalSort {
   static_assert(std::is_trivially_copyable_v<T>, "records are written to disk as bytes");
 
  public:
-  static constexpr size_t kFanIn = 64;
+  static constexpr size_t kFanIn = 256;
 
   // REQUIRES: run_records >= 1.
   ExternalSort(size_t run_records, std::filesystem::path dir, Less less = {})
