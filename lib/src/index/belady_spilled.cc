@@ -9,11 +9,11 @@
 // is the block's identity.
 #include <cassert>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "index/belady_future.h"
 #include "index/belady_order.h"
+#include "index/key_slots.h"
 #include "indexes.h"
 #include "kvsim/error.h"
 #include "tier/chunk_store.h"
@@ -22,11 +22,7 @@
 namespace kvsim {
 namespace {
 
-constexpr uint32_t kNoSlot = UINT32_MAX;
-
-struct KeyHash {
-  size_t operator()(const ChunkKey& k) const { return k.lo ^ (k.hi * 0x9e3779b97f4a7c15ull); }
-};
+constexpr uint32_t kNoSlot = KeySlots::kNone;
 
 class SpilledBeladyIndex final : public Index {
  public:
@@ -143,13 +139,12 @@ class SpilledBeladyIndex final : public Index {
 
   // The slot of the loaded request's block k (its tokens in `tokens`), kNoSlot if not cached.
   uint32_t Find(size_t k, TokenSpan tokens) const {
-    const auto it = slot_of_.find(keys_[k]);
-    if (it == slot_of_.end()) return kNoSlot;
-    const Slot& s = slots_[it->second];
-    if (s.has_tokens && CommonPrefix(&tokens_[it->second * b_], tokens.data() + k * b_, b_) != b_) {
+    const uint32_t s = slot_of_.Find(keys_[k]);
+    if (s == kNoSlot) return kNoSlot;
+    if (slots_[s].has_tokens && CommonPrefix(&tokens_[s * b_], tokens.data() + k * b_, b_) != b_) {
       throw Error("belady: two prefixes share a 128-bit key");
     }
-    return it->second;
+    return s;
   }
 
   uint32_t NewSlot(size_t k, TokenSpan tokens) {
@@ -171,12 +166,12 @@ class SpilledBeladyIndex final : public Index {
       std::copy(tokens.data() + k * b_, tokens.data() + (k + 1) * b_, tokens_.begin() + s * b_);
       slot.has_tokens = true;
     }
-    slot_of_.emplace(slot.name, s);
+    slot_of_.Insert(slot.name, s);
     return s;
   }
 
   void Free(uint32_t s) {
-    slot_of_.erase(slots_[s].name);
+    slot_of_.Erase(slots_[s].name);
     slots_[s].live = false;
     free_.push_back(s);
   }
@@ -204,9 +199,9 @@ class SpilledBeladyIndex final : public Index {
     ExtendChunkKeys(tokens.first(std::min<uint64_t>(len, tokens.size()) / b_ * b_), b_, &keys);
     std::vector<uint32_t> path;
     for (const ChunkKey& key : keys) {
-      const auto it = slot_of_.find(key);
-      if (it == slot_of_.end()) throw Error("belady: Pin/Unpin of tokens the index does not hold");
-      path.push_back(it->second);
+      const uint32_t s = slot_of_.Find(key);
+      if (s == kNoSlot) throw Error("belady: Pin/Unpin of tokens the index does not hold");
+      path.push_back(s);
     }
     return path;
   }
@@ -219,9 +214,8 @@ class SpilledBeladyIndex final : public Index {
       if (!slot.has_tokens) throw Error("belady: the eviction sink was set after blocks were held");
       std::copy_n(&tokens_[c * b_], b_, out->begin() + slot.key.depth * b_);
       if (slot.key.depth == 0) return;
-      const auto it = slot_of_.find(slot.parent);
-      if (it == slot_of_.end()) throw Error("belady: an evicted block's parent is not held");
-      c = it->second;
+      c = slot_of_.Find(slot.parent);
+      if (c == kNoSlot) throw Error("belady: an evicted block's parent is not held");
     }
   }
 
@@ -232,7 +226,7 @@ class SpilledBeladyIndex final : public Index {
   mutable Tick loaded_ = UINT64_MAX;
   mutable const std::vector<SpilledFuture::Use>* uses_ = nullptr;
   mutable std::vector<ChunkKey> keys_;
-  std::unordered_map<ChunkKey, uint32_t, KeyHash> slot_of_;
+  KeySlots slot_of_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
   std::vector<Token> tokens_;  // b_ per slot, while an eviction sink listens
