@@ -7,12 +7,19 @@
 // blocks are evicted, as in block-trie. A pinned block is out of the eviction order until its
 // last pin goes.
 //
-// Knowing the future takes one pre-pass over the workload: it numbers every distinct block
-// (looked up among its parent's children by a hash of its tokens and verified token by token, so
-// no false match), records each request's block ids and each block's use times. Memory is one id
-// per full block per request. The pre-pass (BeladyFuture) is read-only and shared through the
-// run's WorkloadMemo, so the rows of several budgets make it once; each row keeps only its own
-// cache state.
+// Knowing the future takes one pre-pass over the workload, in one of two forms, both read-only
+// and shared through the run's WorkloadMemo, so the rows of several budgets make it once; each
+// row keeps only its own cache state:
+//   - in memory (BeladyFuture, here): it numbers every distinct block (looked up among its
+//     parent's children by a hash of its tokens and verified token by token, so no false match),
+//     records each request's block ids and each block's use times. Memory is one id per full
+//     block per request plus every distinct block's tokens, and the index keeps state per
+//     distinct block. It answers any order of positions, which kvsim serve's replicas need
+//     (IndexContext::in_order false).
+//   - on disk (belady_future.h, belady_spilled.cc): blocks named by 128-bit prefix keys, their
+//     next uses sorted out of core and read back request by request. Memory follows the cache,
+//     not the workload; positions must come once each, in order (a replay: run, sweep).
+// Both evict through belady_order.h, so they make the same choices.
 #include <algorithm>
 #include <cassert>
 #include <functional>

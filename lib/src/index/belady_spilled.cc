@@ -36,6 +36,7 @@ class SpilledBeladyIndex final : public Index {
     const size_t usable = r.prompt_len == 0 ? 0 : (r.prompt_len - 1) / b_;
     found_.resize(usable);
     for (size_t k = 0; k < usable; ++k) found_[k] = Find(k, r.tokens);
+    found_frees_ = frees_;
     size_t hit = 0;
     while (hit < usable && found_[hit] != kNoSlot) ++hit;
     // Every block this request could use moves on to its next use, hit or not.
@@ -49,8 +50,10 @@ class SpilledBeladyIndex final : public Index {
     Load(r, now);
     const size_t full = Inserted(r, seq);
     const Writer w = ledger_->NewWriter(seq.size());
+    // Match's lookups hold while nothing was evicted since (the replay inserts right after).
+    const size_t found = found_frees_ == frees_ ? found_.size() : 0;
     for (size_t k = 0; k < full; ++k) {
-      uint32_t s = Find(k, r.tokens);
+      uint32_t s = k < found ? found_[k] : Find(k, r.tokens);
       if (s == kNoSlot) {
         s = NewSlot(k, r.tokens);
         ledger_->Hold(k * b_, (k + 1) * b_, w);
@@ -129,6 +132,7 @@ class SpilledBeladyIndex final : public Index {
     keys_.clear();
     ExtendChunkKeys(r.tokens.first(uses_->size() * b_), b_, &keys_);
     loaded_ = now;
+    found_frees_ = UINT64_MAX;  // found_ was another request's
   }
 
   // Full blocks Insert(r, seq) holds.
@@ -174,6 +178,7 @@ class SpilledBeladyIndex final : public Index {
     slot_of_.Erase(slots_[s].name);
     slots_[s].live = false;
     free_.push_back(s);
+    ++frees_;
   }
 
   // The block was used (or written) at the loaded request: its next use is the future's.
@@ -233,7 +238,9 @@ class SpilledBeladyIndex final : public Index {
   uint64_t pinned_tokens_ = 0;
   BeladyOrder order_;
   std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
-  std::vector<uint32_t> found_;  // scratch: Match's slots
+  std::vector<uint32_t> found_;  // Match's slots for the loaded request's blocks
+  uint64_t frees_ = 0;  // slots freed so far
+  mutable uint64_t found_frees_ = UINT64_MAX;  // frees_ when found_ was made
 };
 
 }  // namespace
