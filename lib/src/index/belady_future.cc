@@ -26,6 +26,7 @@ struct ByKey {
 
 // Sort 2: the same block with its next use and id, by request, then block.
 struct UseRecord {
+  uint64_t hi, lo;
   uint32_t t, k, next, id;
 };
 struct ByRequest {
@@ -45,7 +46,7 @@ class NextUses {
       hi_ = r.hi, lo_ = r.lo, id_ = r.t, first_ = false;
     }
     if (r.k_use & 1) {
-      for (const auto& [t, k] : waiting_) out_->Add({t, k, r.t, id_});
+      for (const auto& [t, k] : waiting_) out_->Add({hi_, lo_, t, k, r.t, id_});
       waiting_.clear();
     }
     waiting_.emplace_back(r.t, r.k_use >> 1);
@@ -53,7 +54,7 @@ class NextUses {
 
   // The key's last records have no next use.
   void Flush() {
-    for (const auto& [t, k] : waiting_) out_->Add({t, k, SpilledFuture::kNoUse, id_});
+    for (const auto& [t, k] : waiting_) out_->Add({hi_, lo_, t, k, SpilledFuture::kNoUse, id_});
     waiting_.clear();
   }
 
@@ -65,7 +66,7 @@ class NextUses {
   std::vector<std::pair<uint32_t, uint32_t>> waiting_;  // (t, k) since the key's last use
 };
 
-// Writes sort 2's records request by request: a count, then the blocks' (next, id).
+// Writes sort 2's records request by request: a count, then the blocks' (key, next, id).
 class FutureWriter {
  public:
   explicit FutureWriter(TempFile* f) : f_(f) {}
@@ -74,7 +75,7 @@ class FutureWriter {
     if (!uses_.empty() && r.t != t_) Flush();
     t_ = r.t;
     if (r.k != uses_.size()) throw Error("belady: the future's blocks are out of order");
-    uses_.push_back({r.next, r.id});
+    uses_.push_back({r.hi, r.lo, r.next, r.id});
   }
 
   void Finish(uint64_t requests) {

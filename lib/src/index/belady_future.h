@@ -9,9 +9,9 @@
 //   2. along each key, a block's next use is the t of its next record that is a use (k below
 //      the request's usable blocks, as in belady.cc); its id is the t of the key's first record
 //      (with k, the order in which the blocks first appear);
-//   3. (t, k, next use, id) sorted back by t, then k, written request by request.
+//   3. (t, k, key, next use, id) sorted back by t, then k, written request by request.
 // RAM stays within one sort run and the read buffers, whatever the workload's length; the disk
-// holds 40 bytes per (request, block) while it is made and 8 bytes (plus 4 per request) after.
+// holds 56 bytes per (request, block) while it is made and 24 bytes (plus 4 per request) after.
 // Every file is removed when its owner goes, also on an exception.
 #pragma once
 
@@ -35,8 +35,10 @@ struct SpillOptions {
 
 class SpilledFuture {
  public:
-  // The next use and the id of one block of a request; next = kNoUse when there is none.
+  // One block of a request: its prefix key (stored, so that the rows of several budgets do not
+  // each hash every block again), its next use (kNoUse when there is none) and its id.
   struct Use {
+    uint64_t hi = 0, lo = 0;
     uint32_t next = 0, id = 0;
   };
   static constexpr uint32_t kNoUse = UINT32_MAX;

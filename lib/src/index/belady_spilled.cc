@@ -130,7 +130,7 @@ class SpilledBeladyIndex final : public Index {
       throw Error("belady: request " + std::to_string(now) + " is not the workload's");
     }
     keys_.clear();
-    ExtendChunkKeys(r.tokens.first(uses_->size() * b_), b_, &keys_);
+    for (const SpilledFuture::Use& u : *uses_) keys_.push_back({u.hi, u.lo});
     loaded_ = now;
     found_frees_ = UINT64_MAX;  // found_ was another request's
   }
