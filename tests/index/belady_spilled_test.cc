@@ -3,12 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 
 #include "index/belady_future.h"
 #include "index/indexes.h"
 #include "kvsim/error.h"
 #include "kvsim/strategy.h"
+#include "support/kvsim_cli.h"
 #include "support/random_workload.h"
 #include "support/temp_dir.h"
 #include "util/external_sort.h"
@@ -188,6 +190,27 @@ TEST_CASE("belady over its spilled future equals belady over the in-memory futur
       }
     }
   }
+  CHECK(dir.Entries() == 0);
+}
+
+TEST_CASE("belady: kvsim run and sweep leave no spill file in $TMPDIR") {
+  testing::TempDir dir, out;
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("TMPDIR", dir.Path("").c_str(), 1);
+  const auto run = testing::RunKvsim("run workloads/support_chat.json --strategy belady:block_size=4 "
+                                     "--budget 100tok,1000tok --probe-requests 0 -q --json " +
+                                     out.Path("run.json"));
+  const auto sweep = testing::RunKvsim("sweep workloads/support_chat.json --strategy belady "
+                                       "--budget 10%,50% --probe-requests 0 -q --json " +
+                                       out.Path("sweep.json"));
+  if (before != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  CHECK_MESSAGE(run.code == 0, run.out);
+  CHECK_MESSAGE(sweep.code == 0, sweep.out);
   CHECK(dir.Entries() == 0);
 }
 
