@@ -237,7 +237,10 @@ class BeladyIndex final : public Index {
     const auto& u = f_.uses(id);
     size_t& c = cursor_[id];
     while (c < u.size() && u[c] <= now) ++c;
-    key_[id] = {c < u.size() ? u[c] : kBeladyNever, f_.depth(id), id};
+    const BeladyKey key{c < u.size() ? u[c] : kBeladyNever, f_.depth(id), id};
+    // Unchanged (Insert after Match at the same request): the heap has its entry already.
+    if (key == key_[id]) return;
+    key_[id] = key;
     if (pins_[id] == 0) Push(id);
   }
 

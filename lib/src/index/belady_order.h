@@ -30,7 +30,8 @@ struct BeladyKey {
 
 // A heap with lazy deletion: entries name a block by the slot its index keeps it in and the key
 // it had when pushed. An entry is current while its index says so (cached, unpinned, key
-// unchanged); other entries are skipped when they surface.
+// unchanged); other entries are skipped when they surface. Every cached, unpinned block has a
+// current entry, so an index need not push a key that did not change.
 class BeladyOrder {
  public:
   struct Entry {

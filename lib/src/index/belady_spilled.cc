@@ -184,7 +184,10 @@ class SpilledBeladyIndex final : public Index {
   // The block was used (or written) at the loaded request: its next use is the future's.
   void Refresh(uint32_t s, size_t k) {
     const SpilledFuture::Use u = (*uses_)[k];
-    slots_[s].key = {u.next == SpilledFuture::kNoUse ? kBeladyNever : u.next, k, u.id};
+    const BeladyKey key{u.next == SpilledFuture::kNoUse ? kBeladyNever : u.next, k, u.id};
+    // Unchanged (Insert after Match at the same request): the heap has its entry already.
+    if (key == slots_[s].key) return;
+    slots_[s].key = key;
     if (slots_[s].pins == 0) Push(s);
   }
 
