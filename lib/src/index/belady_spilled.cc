@@ -23,6 +23,8 @@ namespace kvsim {
 namespace {
 
 constexpr uint32_t kNoSlot = KeySlots::kNone;
+constexpr Tick kNever = UINT64_MAX;
+constexpr size_t kAhead = 8;  // lookups in flight
 
 class SpilledBeladyIndex final : public Index {
  public:
@@ -35,12 +37,18 @@ class SpilledBeladyIndex final : public Index {
     Load(r, now);
     const size_t usable = r.prompt_len == 0 ? 0 : (r.prompt_len - 1) / b_;
     found_.resize(usable);
-    for (size_t k = 0; k < usable; ++k) found_[k] = Find(k, r.tokens);
-    found_frees_ = frees_;
+    // The lookups are independent: each starts the memory reads of one further ahead.
+    for (size_t k = 0; k < std::min(usable, kAhead); ++k) slot_of_.Prefetch(keys_[k]);
+    for (size_t k = 0; k < usable; ++k) {
+      if (k + kAhead < usable) slot_of_.Prefetch(keys_[k + kAhead]);
+      found_[k] = Find(k, r.tokens);
+    }
+    found_at_ = now;
     size_t hit = 0;
     while (hit < usable && found_[hit] != kNoSlot) ++hit;
     // Every block this request could use moves on to its next use, hit or not.
     for (size_t k = 0; k < usable; ++k) {
+      if (k + kAhead < usable && found_[k + kAhead] != kNoSlot) __builtin_prefetch(&slots_[found_[k + kAhead]]);
       if (found_[k] != kNoSlot) Refresh(found_[k], k);
     }
     return hit * b_;
@@ -50,10 +58,14 @@ class SpilledBeladyIndex final : public Index {
     Load(r, now);
     const size_t full = Inserted(r, seq);
     const Writer w = ledger_->NewWriter(seq.size());
-    // Match's lookups hold while nothing was evicted since (the replay inserts right after).
-    const size_t found = found_frees_ == frees_ ? found_.size() : 0;
+    // Match's lookups at this request, where they still hold: a block it did not find is not
+    // cached since (only Insert adds), a block it found is while its slot keeps the key.
+    const size_t found = found_at_ == now ? found_.size() : 0;
+    found_at_ = kNever;
     for (size_t k = 0; k < full; ++k) {
+      if (k + kAhead < full) slot_of_.Prefetch(keys_[k + kAhead]);
       uint32_t s = k < found ? found_[k] : Find(k, r.tokens);
+      if (s != kNoSlot && (!slots_[s].live || slots_[s].name != keys_[k])) s = Find(k, r.tokens);
       if (s == kNoSlot) {
         s = NewSlot(k, r.tokens);
         ledger_->Hold(k * b_, (k + 1) * b_, w);
@@ -132,7 +144,6 @@ class SpilledBeladyIndex final : public Index {
     keys_.clear();
     for (const SpilledFuture::Use& u : *uses_) keys_.push_back({u.hi, u.lo});
     loaded_ = now;
-    found_frees_ = UINT64_MAX;  // found_ was another request's
   }
 
   // Full blocks Insert(r, seq) holds.
@@ -145,7 +156,7 @@ class SpilledBeladyIndex final : public Index {
   uint32_t Find(size_t k, TokenSpan tokens) const {
     const uint32_t s = slot_of_.Find(keys_[k]);
     if (s == kNoSlot) return kNoSlot;
-    if (slots_[s].has_tokens && CommonPrefix(&tokens_[s * b_], tokens.data() + k * b_, b_) != b_) {
+    if (!tokens_.empty() && slots_[s].has_tokens && CommonPrefix(&tokens_[s * b_], tokens.data() + k * b_, b_) != b_) {
       throw Error("belady: two prefixes share a 128-bit key");
     }
     return s;
@@ -178,7 +189,6 @@ class SpilledBeladyIndex final : public Index {
     slot_of_.Erase(slots_[s].name);
     slots_[s].live = false;
     free_.push_back(s);
-    ++frees_;
   }
 
   // The block was used (or written) at the loaded request: its next use is the future's.
@@ -241,9 +251,8 @@ class SpilledBeladyIndex final : public Index {
   uint64_t pinned_tokens_ = 0;
   BeladyOrder order_;
   std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
-  std::vector<uint32_t> found_;  // Match's slots for the loaded request's blocks
-  uint64_t frees_ = 0;  // slots freed so far
-  mutable uint64_t found_frees_ = UINT64_MAX;  // frees_ when found_ was made
+  std::vector<uint32_t> found_;  // Match's slots for the blocks of request found_at_
+  Tick found_at_ = kNever;
 };
 
 }  // namespace
