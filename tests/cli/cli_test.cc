@@ -209,6 +209,21 @@ TEST_CASE("run probes attention error for lossy codecs; attention prints codec x
     CHECK(a["output_rel_l2"]["mean"].get<double>() > 0);
     CHECK(a["tokens_probed"].get<uint64_t>() > 0);
   }
+  // Symmetric q8 (the q8_0 layout) through run's attention probe: error near q8's, 136 bytes.
+  r = Kvsim(std::string("run ") + kDefault +
+            " --strategy radix+q8,radix+q8:mode=symmetric --budget 25% --probe-requests 4 --json " + json);
+  REQUIRE(r.code == 0);
+  const auto sym = nlohmann::json::parse(Slurp(json));
+  REQUIRE(sym["results"].size() == 2);
+  for (int i = 0; i < 2; ++i) {
+    const auto& a = sym["results"][i]["attention"];
+    REQUIRE(a.is_object());
+    CHECK(a["tokens_probed"].get<uint64_t>() > 0);
+    CHECK(a["output_rel_l2"]["mean"].get<double>() > 0);
+    CHECK(a["output_rel_l2"]["mean"].get<double>() < 0.05);
+  }
+  CHECK(sym["results"][0]["compression_ratio"].get<double>() == doctest::Approx(256.0 / 144).epsilon(0.01));
+  CHECK(sym["results"][1]["compression_ratio"].get<double>() == doctest::Approx(256.0 / 136).epsilon(0.01));
   r = Kvsim("attention --codec q8,turboquant:key_bits=3,value_bits=3 --context 128,256 --heads 2 --queries 4");
   CHECK(r.code == 0);
   CHECK(r.out.find("turboquant:key_bits=3,value_bits=3") != std::string::npos);

@@ -7,6 +7,7 @@
 
 #include "codec/codecs.h"
 #include "codec/lloyd_max.h"
+#include "kernels/fp16_scalar.h"
 #include "kvsim/codec.h"
 #include "kvsim/kernels.h"
 #include "kvsim/error.h"
@@ -221,12 +222,12 @@ TEST_CASE("TurboQuant prod: unbiased inner products with variance (pi/2) D_mse(b
   CHECK(mse.slope < -5 * mse.slope_se);
 }
 
-TEST_CASE("q8 / q4 encode to identical bytes under every kernel set") {
+TEST_CASE("q8 / q4 / symmetric q8 encode to identical bytes under every kernel set") {
   std::mt19937_64 rng(3);
   std::vector<float> x(128 * 50);
   std::normal_distribution<float> n;
   for (auto& v : x) v = n(rng);
-  for (const char* spec : {"q8", "q4", "fp16"}) {
+  for (const char* spec : {"q8", "q4", "fp16", "q8:mode=symmetric"}) {
     std::vector<uint8_t> first;
     for (const auto& name : AvailableKernels()) {
       ForceKernels(name);
@@ -239,6 +240,57 @@ TEST_CASE("q8 / q4 encode to identical bytes under every kernel set") {
     }
     ForceKernels(AvailableKernels().back());
   }
+}
+
+TEST_CASE("q8:mode=symmetric: (d / g)(g + 2) bytes, decoding within half a step plus the scale's rounding") {
+  CHECK(Bytes(Make("q8:mode=symmetric")->key(Tier::kHot)) == 136);  // 4 groups x (32 + 2)
+  CHECK(Bytes(Make("q8:mode=symmetric")->value(Tier::kHot)) == 136);
+  CHECK(256.0 / 136 == doctest::Approx(1.88).epsilon(0.005));
+  for (size_t g : {2, 8, 16, 32, 64, 128}) {
+    const std::string spec = "q8:mode=symmetric,group_size=" + std::to_string(g);
+    CHECK_MESSAGE(Bytes(Make(spec)->key(Tier::kHot)) == (128 / g) * (g + 2), spec);
+    if (96 % g == 0) CHECK_MESSAGE(Bytes(Make(spec, 96)->key(Tier::kHot)) == (96 / g) * (g + 2), spec);
+  }
+  std::mt19937_64 rng(6);
+  std::normal_distribution<float> n(0.f, 1.f);
+  for (size_t g : {32, 16, 128}) {
+    auto codec = Make("q8:mode=symmetric,group_size=" + std::to_string(g));
+    const VectorCodec& c = codec->value(Tier::kHot);
+    for (int trial = 0; trial < 300; ++trial) {
+      std::vector<float> x(128);
+      for (size_t i = 0; i < x.size(); ++i) {
+        x[i] = n(rng) * (i % 17 == 3 ? 20.f : 1.f) + (trial % 3 == 0 ? 5.f : 0.f);
+      }
+      if (trial == 0) std::fill(x.begin(), x.end(), -0.3f);  // a constant group
+      if (trial == 1) std::fill(x.begin(), x.begin() + g, 0.f);  // a zero group
+      std::vector<uint8_t> bytes(c.max_encoded_bytes());
+      c.Encode(x.data(), bytes.data());
+      std::vector<float> y(128);
+      c.Decode(bytes.data(), y.data());
+      for (size_t grp = 0; grp < 128 / g; ++grp) {
+        float amax = 0;
+        for (size_t i = grp * g; i < (grp + 1) * g; ++i) amax = std::max(amax, std::fabs(x[i]));
+        // The codes round with the fp32 step d; the decoder multiplies by its half dh.
+        const double d = amax / 127.f, dh = fp16::Load(bytes.data() + grp * (g + 2));
+        const double bound = d / 2 + 127 * std::fabs(d - dh);
+        CHECK(bound <= 0.5625 * d);  // the half's rounding: 2^-11 relative
+        for (size_t i = grp * g; i < (grp + 1) * g; ++i) {
+          CHECK_MESSAGE(std::fabs(double(x[i]) - y[i]) <= bound * (1 + 1e-6),
+                        "g " << g << " trial " << trial << " i " << i);
+        }
+      }
+    }
+  }
+  // The default is the asymmetric layout, byte for byte; the option is q8's alone.
+  std::vector<float> x(128);
+  for (auto& v : x) v = n(rng);
+  std::vector<uint8_t> a(144), b(144);
+  Make("q8")->key(Tier::kHot).Encode(x.data(), a.data());
+  Make("q8:mode=asymmetric")->key(Tier::kHot).Encode(x.data(), b.data());
+  CHECK(a == b);
+  CHECK_THROWS_AS(Make("q4:mode=symmetric"), Error);
+  CHECK_THROWS_AS(Make("two-tier:mode=symmetric"), Error);
+  CHECK_THROWS_AS(Make("q8:mode=signed"), Error);
 }
 
 TEST_CASE("bad codec options name the option") {

@@ -157,6 +157,12 @@ TEST_CASE("groupwise kernels: codes exact, sums within 1e-5 relative") {
       k.axpy_q8(0.3f, -0.1f, c8.data(), acc2.data(), n);
       for (size_t i = 0; i < n; ++i) CHECK(Near(acc1[i], acc2[i], std::fabs(q[i]) + 0.3 * 255 + 0.1, 1e-6));
       acc1 = acc2 = q;
+      // Symmetric q8's accumulate: int8 codes (all 256 byte values) times one scale.
+      const int8_t* s8 = reinterpret_cast<const int8_t*>(c8.data());
+      ref.axpy_s8(-0.7f, s8, acc1.data(), n);
+      k.axpy_s8(-0.7f, s8, acc2.data(), n);
+      for (size_t i = 0; i < n; ++i) CHECK(Near(acc1[i], acc2[i], std::fabs(q[i]) + 0.7 * 128, 1e-6));
+      acc1 = acc2 = q;
       ref.axpy_q4(0.3f, -0.1f, p1.data(), acc1.data(), even);
       k.axpy_q4(0.3f, -0.1f, p1.data(), acc2.data(), even);
       for (size_t i = 0; i < even; ++i) CHECK(Near(acc1[i], acc2[i], std::fabs(q[i]) + 0.3 * 15 + 0.1, 1e-6));

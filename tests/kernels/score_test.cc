@@ -196,6 +196,217 @@ TEST_CASE("score_groupwise: zero and non-finite queries behave as the scalar ref
   }
 }
 
+// Symmetric q8 keys: n vectors encoded by the scalar reference, then every fourth key's codes
+// replaced by random bytes (-128 included, which the encoder never writes) under random finite
+// scales.
+std::vector<uint8_t> SymmetricKeys(size_t n, size_t d, size_t g, size_t stride,
+                                   std::mt19937_64& rng) {
+  std::vector<uint8_t> codes(n * stride, 0xee);
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t* c = codes.data() + i * stride;
+    const auto x = Gaussian(d, rng, i % 3 == 0 ? 100.f : 1.f);
+    ScalarKernels().encode_q8_symmetric(x.data(), d, g, c);
+    if (i % 4 != 3) continue;
+    for (size_t k = 0; k < d / g; ++k) {
+      uint8_t* o = c + k * (g + 2);
+      for (size_t j = 2; j < g + 2; ++j) o[j] = static_cast<uint8_t>(rng());
+      const uint16_t scale = fp16::FromFloat(std::ldexp(1.f, static_cast<int>(rng() % 20) - 14));
+      std::memcpy(o, &scale, 2);
+    }
+  }
+  return codes;
+}
+
+// Symmetric q8 encoding: every set writes the scalar reference's bytes on ordinary data, on
+// rounding ties (x / scale = k + 1/2) and on the edges: zero groups of either sign, scales
+// beyond fp16, infinities, NaN, subnormal halves and groups so small that 1 / scale overflows.
+TEST_CASE("encode_q8_symmetric: every kernel set writes the scalar bytes exactly") {
+  std::mt19937_64 rng(79);
+  const float inf = std::numeric_limits<float>::infinity();
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
+    for (size_t trial = 0; trial < 60; ++trial) {
+      for (const auto& shape : {std::pair<size_t, size_t>{128, 32}, {128, 16}, {1024, 16}, {256, 32}, {160, 32}, {512, 64},
+                                {96, 32}, {128, 128}, {40, 8}, {6, 2}, {15, 3}}) {
+        const size_t d = shape.first, g = shape.second;  // clang 14 cannot capture bindings
+        auto x = Gaussian(d, rng, std::ldexp(1.f, static_cast<int>(trial % 30) - 20));
+        switch (trial % 12) {
+          case 1: std::fill(x.begin(), x.begin() + g, 0.f); break;     // zero group
+          case 2: x[0] = 70000.f * 127, x[1] = -1e30f; break;        // scale beyond fp16
+          case 3: x[g / 2] = inf, x[g / 2 + 1] = -inf; break;
+          case 4: for (auto& v : x) v *= 1e-6f; break;                 // subnormal halves
+          case 5: std::fill(x.begin(), x.begin() + g, -0.f); break;
+          case 6: x[g - 1] = std::numeric_limits<float>::quiet_NaN(); break;
+          case 7: for (size_t j = 0; j < g; ++j) x[j] *= 1e-38f; break;  // 1 / scale overflows
+          case 8:  // ties: amax 127 x 2^e makes the scale 2^e, and values (k + 1/2) 2^e
+          case 9: {
+            const float unit = std::ldexp(1.f, static_cast<int>(trial % 7) - 3);
+            for (size_t j = 0; j < d; ++j) {
+              const int c = static_cast<int>(rng() % 254) - 127;
+              x[j] = (static_cast<float>(c) + (j % 2 ? 0.5f : 0.f)) * unit;
+              if (std::fabs(x[j]) > 127 * unit) x[j] = 126.5f * unit;
+            }
+            for (size_t grp = 0; grp < d / g; ++grp) x[grp * g] = (grp % 2 ? -127.f : 127.f) * unit;
+            break;
+          }
+          case 10: x[0] = -std::fabs(x[0]) - 1e3f; break;             // the amax is negative
+          default: break;
+        }
+        const size_t bytes = (d / g) * (g + 2);
+        std::vector<uint8_t> a(bytes), b(bytes, 0x5a);
+        ScalarKernels().encode_q8_symmetric(x.data(), d, g, a.data());
+        k.encode_q8_symmetric(x.data(), d, g, b.data());
+        CHECK_MESSAGE(a == b, name << " trial=" << trial << " d=" << d << " g=" << g);
+      }
+    }
+  }
+}
+
+// The q8_0 block, written here from its definition and independently of the kernels: per 32
+// values amax = max |x|, the scale d = amax / 127 in fp32 and its inverse 1 / d (0 if d is 0);
+// each code is x times the inverse rounded to nearest, ties away from zero; d is stored as the
+// nearest binary16 (ties to even). Inputs: finite, d below 65504.
+uint16_t NearestHalf(float f) {
+  if (f == 0) return 0;
+  int e;
+  std::frexp(f, &e);  // f = m 2^e, m in [1/2, 1)
+  const int exp = e - 1;
+  if (exp < -14) return static_cast<uint16_t>(std::nearbyint(std::ldexp(double(f), 24)));  // subnormal
+  double mant = std::nearbyint(std::ldexp(double(f), 10 - exp));  // 1024..2048
+  int biased = exp + 15;
+  if (mant == 2048) mant = 1024, ++biased;
+  return static_cast<uint16_t>((biased << 10) | (static_cast<int>(mant) - 1024));
+}
+
+std::vector<uint8_t> Q8_0Blocks(const std::vector<float>& x) {
+  std::vector<uint8_t> out;
+  for (size_t b = 0; b < x.size() / 32; ++b) {
+    const float* v = x.data() + 32 * b;
+    float amax = 0;
+    for (size_t j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(v[j]));
+    const float d = amax / 127;
+    const float id = d != 0 ? 1 / d : 0;
+    const uint16_t h = NearestHalf(d);
+    out.push_back(static_cast<uint8_t>(h & 0xff));
+    out.push_back(static_cast<uint8_t>(h >> 8));
+    for (size_t j = 0; j < 32; ++j) {
+      const double t = double(v[j] * id);
+      const int c = t >= 0 ? static_cast<int>(std::floor(t + 0.5)) : -static_cast<int>(std::floor(-t + 0.5));
+      out.push_back(static_cast<uint8_t>(static_cast<int8_t>(c)));
+    }
+  }
+  return out;
+}
+
+TEST_CASE("q8 symmetric at group 32 writes the q8_0 block of its definition, every kernel set") {
+  std::mt19937_64 rng(80);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
+    size_t ties = 0;
+    for (size_t trial = 0; trial < 200; ++trial) {
+      const size_t d = trial % 3 == 0 ? 256 : 128;
+      auto x = Gaussian(d, rng, std::ldexp(1.f, static_cast<int>(trial % 24) - 12));
+      const float unit = std::ldexp(1.f, static_cast<int>(trial % 9) - 4);
+      switch (trial % 6) {
+        case 1: std::fill(x.begin() + 32, x.begin() + 64, 0.f); break;   // a zero block
+        case 2: std::fill(x.begin(), x.begin() + 32, -0.f); break;
+        case 3:  // ties: scale `unit`, values (k + 1/2) unit, amax 127 unit, negative in block 1
+          for (size_t j = 0; j < d; ++j) {
+            x[j] = (static_cast<float>(static_cast<int>(rng() % 253) - 126) + 0.5f) * unit;
+          }
+          for (size_t b = 0; b < d / 32; ++b) x[32 * b + 5] = (b % 2 ? -127.f : 127.f) * unit;
+          break;
+        case 4: x[7] = -40.f * std::fabs(x[9]) - 1.f; break;   // block 0's amax is negative
+        case 5: x[40] = 127.f * (1 + 1.f / 2048); break;       // the scale 1 + 2^-11, a half tie
+        default: break;
+      }
+      for (float v : x) {
+        const float t = std::fabs(v) / unit;
+        ties += trial % 6 == 3 && t != std::floor(t);
+      }
+      const auto want = Q8_0Blocks(x);
+      std::vector<uint8_t> got(want.size(), 0x5a);
+      k.encode_q8_symmetric(x.data(), d, 32, got.data());
+      CHECK_MESSAGE(got == want, name << " trial=" << trial);
+    }
+    CHECK(ties > 1000);  // the tie cases really hold ties
+  }
+}
+
+// sum_i |q[i] decoded[i]| and sum_i |decoded[i]| of one symmetric q8 key.
+void SymmetricTerms(const float* q, const uint8_t* c, size_t d, size_t g, double* terms,
+                    double* key_abs) {
+  *terms = *key_abs = 0;
+  for (size_t k = 0; k < d / g; ++k) {
+    const uint8_t* o = c + k * (g + 2);
+    const float scale = fp16::Load(o);
+    for (size_t j = 0; j < g; ++j) {
+      const double v = std::fabs(double(scale) * static_cast<int8_t>(o[2 + j]));
+      *terms += std::fabs(q[k * g + j]) * v;
+      *key_abs += v;
+    }
+  }
+}
+
+TEST_CASE("score_q8_symmetric: every kernel set within the int16 query bound of scalar") {
+  std::mt19937_64 rng(81);
+  struct Shape {
+    size_t d, g;
+  };
+  const Shape shapes[] = {{128, 32}, {64, 32}, {256, 32}, {96, 32}, {128, 64}, {1024, 128},
+                          {128, 16}, {40, 8},  {6, 2},    {128, 128}, {15, 3}};
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
+    for (const Shape& s : shapes) {
+      for (size_t n : {1, 3, 4, 5, 37}) {
+        const size_t stride = (s.d / s.g) * (s.g + 2) + 3;
+        const auto codes = SymmetricKeys(n, s.d, s.g, stride, rng);
+        auto q = Gaussian(s.d, rng);
+        if (n == 5) q[s.d / 2] = 40.f;  // one large coordinate sets the int16 scale
+        float qmax = 0;
+        for (float v : q) qmax = std::max(qmax, std::fabs(v));
+        std::vector<float> a(n), b(n);
+        ScalarKernels().score_q8_symmetric(q.data(), codes.data(), stride, n, s.d, s.g, a.data());
+        k.score_q8_symmetric(q.data(), codes.data(), stride, n, s.d, s.g, b.data());
+        for (size_t i = 0; i < n; ++i) {
+          double terms, key_abs;
+          SymmetricTerms(q.data(), codes.data() + i * stride, s.d, s.g, &terms, &key_abs);
+          const double bound = qmax / 65534.0 * key_abs + 2e-6 * terms;
+          CHECK_MESSAGE(std::fabs(double(a[i]) - b[i]) <= bound,
+                        name << " d=" << s.d << " g=" << s.g << " n=" << n << " key " << i
+                             << ": " << a[i] << " vs " << b[i]);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("score_q8_symmetric: zero and non-finite queries behave as the scalar reference") {
+  std::mt19937_64 rng(82);
+  const size_t d = 128, g = 32, n = 9, stride = (d / g) * (g + 2);
+  for (const testing::KernelSet& set : testing::KernelSets()) {
+    const std::string& name = set.name;
+    const Kernels& k = *set.kernels;
+    const auto codes = SymmetricKeys(n, d, g, stride, rng);
+    std::vector<float> q(d, 0.f), out(n, 1.f);
+    k.score_q8_symmetric(q.data(), codes.data(), stride, n, d, g, out.data());
+    for (float v : out) CHECK(v == 0.f);
+    q[5] = std::numeric_limits<float>::quiet_NaN();
+    k.score_q8_symmetric(q.data(), codes.data(), stride, n, d, g, out.data());
+    for (float v : out) CHECK_MESSAGE(std::isnan(v), name);
+    q[5] = std::numeric_limits<float>::infinity();
+    std::vector<float> ref(n);
+    ScalarKernels().score_q8_symmetric(q.data(), codes.data(), stride, n, d, g, ref.data());
+    k.score_q8_symmetric(q.data(), codes.data(), stride, n, d, g, out.data());
+    for (size_t i = 0; i < n; ++i) {
+      CHECK_MESSAGE((std::isnan(ref[i]) ? std::isnan(out[i]) : ref[i] == out[i]), name);
+    }
+  }
+}
+
 // TurboQuant keys [fp16 norm][bits planes][signs][fp16 gamma] from random bytes (finite norms
 // and gammas), scored against random queries, sometimes with one dominant coordinate. The
 // integer path (avx512icl) rounds q, the codebook and sq to 15 bits:

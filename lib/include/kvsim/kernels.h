@@ -90,6 +90,17 @@ struct Kernels {
   // out[i] = sum_groups (min * qsum[group] + scale * <q_group, codes_group>), n vectors.
   void (*score_groupwise)(const float* q, const float* qsum, const uint8_t* codes, size_t stride,
                           size_t n, size_t d, size_t g, uint32_t bits, float* out);
+  // Symmetric q8 (q8:mode=symmetric) of d values in groups of g: per group [fp16 scale][g int8
+  // codes, two's complement]. amax = the largest |x| of the group (NaN ignored); the scale is
+  // amax / 127 in fp32, stored rounded to nearest even in fp16 (saturating at 65504); the codes
+  // are x times 1 / (the fp32 scale) (0 for a zero scale), rounded to nearest with ties away from
+  // zero, clamped to [-127, 127]; NaN gives 0. At g = 32 this is ggml's q8_0 block.
+  void (*encode_q8_symmetric)(const float* x, size_t d, size_t g, uint8_t* out);
+  // out[i] = sum_groups scale * <q_group, codes_group> for n symmetric q8 vectors.
+  void (*score_q8_symmetric)(const float* q, const uint8_t* codes, size_t stride, size_t n,
+                             size_t d, size_t g, float* out);
+  // acc[i] += a * code[i] for n int8 codes (one symmetric q8 group).
+  void (*axpy_s8)(float a, const int8_t* codes, float* acc, size_t n);
   // Nearest centroid of each y (2^bits - 1 sorted bounds), written as bit planes.
   void (*quantize_planes)(const float* y, size_t n, const float* bounds, uint32_t bits,
                           uint8_t* planes);

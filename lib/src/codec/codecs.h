@@ -11,8 +11,10 @@ namespace kvsim {
 std::unique_ptr<VectorCodec> NewFp32Codec(size_t dim);
 std::unique_ptr<VectorCodec> NewFp16Codec(size_t dim);
 
-// Groupwise asymmetric quantization (bits 8, 4 or 2). Throws Error on a bad group size.
-std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size, size_t dim);
+// Groupwise asymmetric quantization (bits 8, 4 or 2), or with `symmetric` (bits 8 only) the
+// symmetric q8 layout of Kernels::encode_q8_symmetric. Throws Error on a bad group size.
+std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size, size_t dim,
+                                               bool symmetric = false);
 
 // OCP FP8 (E4M3 or E5M2) with one per-tensor scale, calibrated (amax / largest) or 1.0.
 std::unique_ptr<VectorCodec> NewFp8Codec(LowFloat format, bool calibrated, size_t dim);

@@ -7,6 +7,12 @@
 // The minimum is rounded down and the scale up to fp16 before the codes are computed
 // (fp16::GroupHeader), so every value lies inside [min, min + scale x max_code] and decodes
 // within half a step of itself. Values beyond fp16's range (+-65504) saturate.
+//
+// q8:mode=symmetric stores each group as [fp16 scale][g int8 codes]: (d / g) x (g + 2) bytes
+// per vector, ggml's q8_0 block at g = 32 (Kernels::encode_q8_symmetric has the rule). The codes
+// are rounded with the fp32 scale amax / 127 and decoded with its fp16 rounding, so a value
+// decodes within half a step plus 127 times the scale's rounding (2^-11 relative for a normal
+// half): 0.562 of a step.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -21,15 +27,16 @@ namespace {
 
 class GroupwiseCodec final : public VectorCodec {
  public:
-  GroupwiseCodec(uint32_t bits, size_t group, size_t dim)
-      : bits_(bits), g_(group), d_(dim) {}
+  GroupwiseCodec(uint32_t bits, size_t group, size_t dim, bool symmetric)
+      : bits_(bits), g_(group), d_(dim), symmetric_(symmetric) {}
 
   std::string name() const override { return "q" + std::to_string(bits_); }
   size_t dim() const override { return d_; }
   size_t max_encoded_bytes() const override { return (d_ / g_) * GroupBytes(); }
 
   size_t Encode(const float* x, uint8_t* out) const override {
-    ActiveKernels().encode_groupwise(x, d_, g_, bits_, out);
+    if (symmetric_) ActiveKernels().encode_q8_symmetric(x, d_, g_, out);
+    else ActiveKernels().encode_groupwise(x, d_, g_, bits_, out);
     return max_encoded_bytes();
   }
 
@@ -41,6 +48,7 @@ class GroupwiseCodec final : public VectorCodec {
 
   void Score(const float* q, const uint8_t* codes, size_t stride, size_t n,
              float* out) const override {
+    if (symmetric_) return ActiveKernels().score_q8_symmetric(q, codes, stride, n, d_, g_, out);
     if (bits_ == 2) return VectorCodec::Score(q, codes, stride, n, out);  // kivi's values only
     float qsum[256];
     for (size_t g = 0; g < d_ / g_; ++g) {
@@ -53,6 +61,16 @@ class GroupwiseCodec final : public VectorCodec {
   void Accumulate(const float* w, const uint8_t* codes, size_t stride, size_t n,
                   float* acc) const override {
     const Kernels& k = ActiveKernels();
+    if (symmetric_) {
+      for (size_t i = 0; i < n; ++i) {
+        const uint8_t* c = codes + i * stride;
+        for (size_t g = 0; g < d_ / g_; ++g) {
+          const uint8_t* o = c + g * GroupBytes();
+          k.axpy_s8(w[i] * fp16::Load(o), reinterpret_cast<const int8_t*>(o + 2), acc + g * g_, g_);
+        }
+      }
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       const uint8_t* c = codes + i * stride;
       for (size_t g = 0; g < d_ / g_; ++g) {
@@ -65,7 +83,7 @@ class GroupwiseCodec final : public VectorCodec {
   }
 
  private:
-  size_t GroupBytes() const { return 4 + g_ * bits_ / 8; }
+  size_t GroupBytes() const { return symmetric_ ? g_ + 2 : 4 + g_ * bits_ / 8; }
 
   // acc[0..g) += a * code + b for one group's codes (2-bit codes are packed by slot,
   // Kernels::pack_slots, not in nibbles).
@@ -82,11 +100,13 @@ class GroupwiseCodec final : public VectorCodec {
 
   uint32_t bits_;
   size_t g_, d_;
+  bool symmetric_;
 };
 
 }  // namespace
 
-std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size, size_t dim) {
+std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size, size_t dim,
+                                               bool symmetric) {
   if (dim % group_size != 0) {
     throw Error("group_size " + std::to_string(group_size) + " must divide head_dim " +
                 std::to_string(dim));
@@ -94,7 +114,8 @@ std::unique_ptr<VectorCodec> NewGroupwiseCodec(uint32_t bits, size_t group_size,
   if (group_size > 1024 || dim / group_size > 256) throw Error("group_size out of range");
   if (bits == 4 && group_size % 2 != 0) throw Error("q4 needs an even group_size");
   if (bits == 2 && group_size % 4 != 0) throw Error("q2 needs a group_size divisible by 4");
-  return std::make_unique<GroupwiseCodec>(bits, group_size, dim);
+  if (symmetric && bits != 8) throw Error("the symmetric layout is 8-bit only");
+  return std::make_unique<GroupwiseCodec>(bits, group_size, dim, symmetric);
 }
 
 }  // namespace kvsim

@@ -49,10 +49,16 @@ const std::vector<CodecRow>& Rows() {
        [](const Options&, uint32_t d, uint64_t) {
          return NewUniformKvCodec(NewFp16Codec(d), NewFp16Codec(d));
        }},
-      {{"q8", "groupwise asymmetric 8-bit: codes + fp16 scale and minimum per group", {kGroupSize}},
+      {{"q8", "groupwise 8-bit: codes + fp16 scale and minimum per group (symmetric: signed codes + fp16 scale)",
+        {kGroupSize,
+         {"mode", Type::kChoice, 0, 0, 0, {"asymmetric", "symmetric"},
+          "asymmetric: unsigned codes, fp16 scale and minimum per group; symmetric: codes in "
+          "[-127, 127] and one fp16 scale amax / 127 per group (ggml's q8_0 block at group_size "
+          "32)"}}},
        [](const Options& o, uint32_t d, uint64_t) {
          const size_t g = static_cast<size_t>(o.Int("group_size"));
-         return NewUniformKvCodec(NewGroupwiseCodec(8, g, d), NewGroupwiseCodec(8, g, d));
+         const bool sym = o.Choice("mode") == "symmetric";
+         return NewUniformKvCodec(NewGroupwiseCodec(8, g, d, sym), NewGroupwiseCodec(8, g, d, sym));
        }},
       {{"q4", "groupwise asymmetric 4-bit: two codes per byte + fp16 scale and minimum per group",
         {kGroupSize}},

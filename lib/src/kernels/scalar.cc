@@ -7,6 +7,7 @@
 #include "kvsim/kernels.h"
 #include "scalar_kivi.h"
 #include "scalar_lowfloat.h"
+#include "scalar_symmetric.h"
 
 namespace kvsim {
 namespace {
@@ -232,6 +233,33 @@ void ScoreGroupwise(const float* q, const float* qsum, const uint8_t* codes, siz
   }
 }
 
+void EncodeQ8Symmetric(const float* x, size_t d, size_t g, uint8_t* out) {
+  for (size_t k = 0; k < d / g; ++k) reference::EncodeQ8SymmetricGroup(x + k * g, g, out + k * (g + 2));
+}
+
+float DotS8(const float* q, const uint8_t* c, size_t n) {
+  float s = 0;
+  for (size_t i = 0; i < n; ++i) s += q[i] * static_cast<float>(static_cast<int8_t>(c[i]));
+  return s;
+}
+
+void ScoreQ8Symmetric(const float* q, const uint8_t* codes, size_t stride, size_t n, size_t d,
+                      size_t g, float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* c = codes + i * stride;
+    float s = 0;
+    for (size_t k = 0; k < d / g; ++k) {
+      const uint8_t* o = c + k * (g + 2);
+      s += fp16::Load(o) * DotS8(q + k * g, o + 2, g);
+    }
+    out[i] = s;
+  }
+}
+
+void AxpyS8(float a, const int8_t* c, float* acc, size_t n) {
+  for (size_t i = 0; i < n; ++i) acc[i] += a * static_cast<float>(c[i]);
+}
+
 void ScoreF16(const float* q, const uint8_t* keys, size_t stride, size_t n, size_t d,
               float* out) {
   for (size_t i = 0; i < n; ++i) {
@@ -275,6 +303,27 @@ void AccumulateTurboQuant(const float* w, const uint8_t* codes, size_t stride, s
 
 }  // namespace
 
+namespace reference {
+
+void EncodeQ8SymmetricGroup(const float* v, size_t g, uint8_t* out) {
+  float amax = 0.f;
+  for (size_t i = 0; i < g; ++i) {
+    const float a = std::fabs(v[i]);
+    if (a > amax) amax = a;  // false for NaN: NaN is ignored
+  }
+  const float d = amax / 127.f;
+  const float id = d > 0.f ? 1.f / d : 0.f;  // the codes use the fp32 scale, not the stored half
+  const uint16_t h = fp16::FromFloat(std::min(d, 65504.f));
+  std::memcpy(out, &h, 2);
+  for (size_t i = 0; i < g; ++i) {
+    const float t = v[i] * id;  // NaN for a NaN value, or an infinity times a zero inverse
+    const float c = std::isnan(t) ? 0.f : std::clamp(std::round(t), -127.f, 127.f);
+    out[2 + i] = static_cast<uint8_t>(static_cast<int8_t>(c));
+  }
+}
+
+}  // namespace reference
+
 const Kernels& ScalarKernels() {
   static const Kernels k = {
       .name = "scalar",
@@ -309,6 +358,9 @@ const Kernels& ScalarKernels() {
       .score_f16 = ScoreF16,
       .encode_groupwise = EncodeGroupwise,
       .score_groupwise = ScoreGroupwise,
+      .encode_q8_symmetric = EncodeQ8Symmetric,
+      .score_q8_symmetric = ScoreQ8Symmetric,
+      .axpy_s8 = AxpyS8,
       .quantize_planes = QuantizePlanes,
       .score_turboquant = ScoreTurboQuant,
       .accumulate_turboquant = AccumulateTurboQuant,
