@@ -7,6 +7,7 @@
 // for the DRAM rows.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -103,6 +104,33 @@ void Score(benchmark::State& state, const std::string& kernels, const std::strin
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * groups * stride));
 }
 
+// The values' side of attention: acc += sum_i w_i v~_i over n value vectors that stay in cache
+// (the codec's lossy tier), in ns per vector.
+void Accumulate(benchmark::State& state, const std::string& kernels, const std::string& spec,
+                size_t values) {
+  ForceKernels(kernels);
+  const auto codec = Make(spec);
+  const GroupCodec& c = codec->values(codec->hot_rule().tiered() ? Tier::kCold : Tier::kHot);
+  const size_t tpg = c.tokens_per_group(), groups = values / tpg, stride = c.max_group_bytes();
+  std::vector<uint8_t> codes(groups * stride);
+  const size_t distinct = 1024 / tpg;
+  const auto x = Random(1024 * kDim, 4);
+  for (size_t g = 0; g < distinct; ++g) {
+    c.EncodeGroup(x.data() + g * tpg * kDim, codes.data() + g * stride);
+  }
+  for (size_t g = distinct; g < groups; ++g) {
+    std::memcpy(codes.data() + g * stride, codes.data() + (g % distinct) * stride, stride);
+  }
+  auto w = Random(groups * tpg, 5);
+  for (auto& v : w) v = std::fabs(v) / static_cast<float>(groups * tpg);
+  std::vector<float> acc(kDim, 0.f);
+  for (auto _ : state) {
+    c.AccumulateGroups(w.data(), codes.data(), stride, groups, acc.data());
+    benchmark::DoNotOptimize(acc.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * groups * tpg));
+}
+
 void ReadBandwidth(benchmark::State& state) {
   const size_t n = size_t{256} << 20;
   std::vector<uint64_t> buf(n / 8, 1);
@@ -117,9 +145,10 @@ void ReadBandwidth(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 
-// fp8 next to fp16 (same layout idea, half the bytes), nvfp4 and kivi next to q4 (4-bit codes,
-// block scales; kivi's keys per channel over 32 tokens) in the same run.
-const char* kCodecs[] = {"fp16", "fp8", "fp8:format=e5m2", "q8", "q4", "nvfp4", "kivi", "kivi:bits=4",
+// fp8 next to fp16 (same layout idea, half the bytes), q8's symmetric layout (ggml's q8_0) next to
+// its asymmetric one, nvfp4 and kivi next to q4 (4-bit codes, block scales; kivi's keys per
+// channel over 32 tokens) in the same run.
+const char* kCodecs[] = {"fp16", "fp8", "fp8:format=e5m2", "q8", "q8:mode=symmetric", "q4", "nvfp4", "kivi", "kivi:bits=4",
                          "turboquant:key_mode=mse,rotation=hadamard",
                          "turboquant:rotation=hadamard", "turboquant:key_mode=mse,rotation=dense",
                          "turboquant:rotation=dense"};
@@ -137,6 +166,8 @@ int main(int argc, char** argv) {
                                    [k, c](benchmark::State& s) { EncodeBatch(s, k, c); });
       benchmark::RegisterBenchmark(("Score/hot/" + k + "/" + c).c_str(),
                                    [k, c](benchmark::State& s) { Score(s, k, c, 4096); });
+      benchmark::RegisterBenchmark(("Accumulate/hot/" + k + "/" + c).c_str(),
+                                   [k, c](benchmark::State& s) { Accumulate(s, k, c, 4096); });
       benchmark::RegisterBenchmark(("Score/dram/" + k + "/" + c).c_str(),
                                    [k, c](benchmark::State& s) { Score(s, k, c, 1 << 20); })
           ->Unit(benchmark::kMillisecond);

@@ -17,6 +17,7 @@ CODECS = [
     ("fp8 e4m3", "fp8", ""),
     ("fp8 e5m2", "fp8:format=e5m2", ""),
     ("q8", "q8", "q8_0 quantize 28; q8_0 x q8_0: 6.3 / 6.9"),
+    ("q8 symmetric", "q8:mode=symmetric", ""),
     ("q4", "q4", "q4_0 x q8_0: 7.4 / 8.5"),
     ("nvfp4", "nvfp4", ""),
     ("turboquant mse 4-bit, hadamard", "turboquant:key_mode=mse,rotation=hadamard", ""),
@@ -24,7 +25,7 @@ CODECS = [
     ("turboquant mse 4-bit, dense", "turboquant:key_mode=mse,rotation=dense", ""),
     ("turboquant prod 4-bit, dense", "turboquant:rotation=dense", ""),
 ]
-KEY_BYTES = {"fp16": 256, "fp8": 128, "fp8:format=e5m2": 128, "q8": 144, "q4": 80, "nvfp4": 72}  # TurboQuant: from the benchmark's bytes/s
+KEY_BYTES = {"fp16": 256, "fp8": 128, "fp8:format=e5m2": 128, "q8": 144, "q8:mode=symmetric": 136, "q4": 80, "nvfp4": 72}  # TurboQuant: from the benchmark's bytes/s
 
 
 def main(path):
