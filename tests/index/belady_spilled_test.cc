@@ -113,9 +113,10 @@ struct Trace {
 };
 
 // Replays w on `index` (Match, Insert, evictions) as the replay loop does; with `pins`, keeps a
-// few hit prefixes pinned for a while, as a serving pool does.
+// few hit prefixes pinned for a while, as a serving pool does; with `early`, also evicts a few
+// blocks between Match and Insert (so Insert cannot take Match's lookups on trust).
 Trace Drive(Index& index, const Ledger& ledger, const Workload& w, bool cache_output, bool sink,
-            bool pins) {
+            bool pins, bool early = false) {
   Trace trace;
   Recorder recorder;
   if (sink) index.set_eviction_sink(&recorder);
@@ -131,6 +132,8 @@ Trace Drive(Index& index, const Ledger& ledger, const Workload& w, bool cache_ou
     if (pins && hit > 0 && rng() % 2 == 0) {
       pinned.emplace_back(r->tokens.begin(), r->tokens.begin() + static_cast<long>(hit));
       index.Pin(pinned.back(), hit);
+    }
+    while (early && rng() % 3 != 0 && index.EvictOne()) {
     }
     index.Insert(*r, seq, now);
     while (ledger.OverBudget() && index.EvictOne()) {
@@ -172,7 +175,7 @@ TEST_CASE("belady over its spilled future equals belady over the in-memory futur
         for (std::optional<uint64_t> budget : {std::optional<uint64_t>{}, std::optional<uint64_t>{8},
                                                std::optional<uint64_t>{40}, std::optional<uint64_t>{150},
                                                std::optional<uint64_t>{600}}) {
-          for (int mode = 0; mode < 3; ++mode) {  // plain, with an eviction sink, with pins
+          for (int mode = 0; mode < 4; ++mode) {  // plain, eviction sink, pins, early evictions
             CAPTURE(seed);
             CAPTURE(b);
             CAPTURE(out);
@@ -183,8 +186,8 @@ TEST_CASE("belady over its spilled future equals belady over the in-memory futur
             Ledger spilled(Budget{budget, std::nullopt}, TokenCost{1, 1, kNoTail});
             auto reference = MakeIndex(s.index, s.index_options, &in_memory, IndexContext{w.get(), out});
             auto index = NewSpilledBeladyIndex(&spilled, future);
-            CheckSame(Drive(*index, spilled, *w, out, mode == 1, mode == 2),
-                      Drive(*reference, in_memory, *w, out, mode == 1, mode == 2));
+            CheckSame(Drive(*index, spilled, *w, out, mode == 1, mode == 2, mode == 3),
+                      Drive(*reference, in_memory, *w, out, mode == 1, mode == 2, mode == 3));
           }
         }
       }
