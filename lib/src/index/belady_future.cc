@@ -5,6 +5,7 @@
 #include <string>
 #include <tuple>
 
+#include "index/key_slots.h"
 #include "kvsim/error.h"
 #include "tier/chunk_store.h"
 #include "util/external_sort.h"
@@ -24,14 +25,16 @@ struct ByKey {
   }
 };
 
-// Sort 2: the same block with its next use and id, by request, then block.
+// Sort 2: the same block with its next use and id, by request, then block. k's top bits say
+// whether the record is its key's first and last.
+constexpr uint32_t kFirst = 1u << 31, kLast = 1u << 30, kPosition = kLast - 1;
 struct UseRecord {
   uint64_t hi, lo;
   uint32_t t, k, next, id;
 };
 struct ByRequest {
   bool operator()(const UseRecord& a, const UseRecord& b) const {
-    return std::tie(a.t, a.k) < std::tie(b.t, b.k);
+    return a.t != b.t ? a.t < b.t : (a.k & kPosition) < (b.k & kPosition);
   }
 };
 
@@ -41,7 +44,8 @@ class NextUses {
   explicit NextUses(ExternalSort<UseRecord, ByRequest>* out) : out_(out) {}
 
   void Add(const KeyRecord& r) {
-    if (r.hi != hi_ || r.lo != lo_ || first_) {
+    const bool first = r.hi != hi_ || r.lo != lo_ || first_;
+    if (first) {
       Flush();
       hi_ = r.hi, lo_ = r.lo, id_ = r.t, first_ = false;
     }
@@ -49,11 +53,12 @@ class NextUses {
       for (const auto& [t, k] : waiting_) out_->Add({hi_, lo_, t, k, r.t, id_});
       waiting_.clear();
     }
-    waiting_.emplace_back(r.t, r.k_use >> 1);
+    waiting_.emplace_back(r.t, r.k_use >> 1 | (first ? kFirst : 0));
   }
 
-  // The key's last records have no next use.
+  // The key's last records have no next use; the very last is marked.
   void Flush() {
+    if (!waiting_.empty()) waiting_.back().second |= kLast;
     for (const auto& [t, k] : waiting_) out_->Add({hi_, lo_, t, k, SpilledFuture::kNoUse, id_});
     waiting_.clear();
   }
@@ -66,7 +71,9 @@ class NextUses {
   std::vector<std::pair<uint32_t, uint32_t>> waiting_;  // (t, k) since the key's last use
 };
 
-// Writes sort 2's records request by request: a count, then the blocks' (key, next, id).
+// Writes sort 2's records request by request: a count, then the blocks' (next, id, slot). A
+// key's slot is taken at its first record and given back after the request of its last, so
+// that slots stay within the blocks alive at once (first record <= t <= last record).
 class FutureWriter {
  public:
   explicit FutureWriter(TempFile* f) : f_(f) {}
@@ -74,9 +81,11 @@ class FutureWriter {
   void Add(const UseRecord& r) {
     if (!uses_.empty() && r.t != t_) Flush();
     t_ = r.t;
-    if (r.k != uses_.size()) throw Error("belady: the future's blocks are out of order");
-    uses_.push_back({r.hi, r.lo, r.next, r.id});
+    if ((r.k & kPosition) != uses_.size()) throw Error("belady: the future's blocks are out of order");
+    uses_.push_back({r.next, r.id, SlotOf(r)});
   }
+
+  uint32_t slots() const { return slots_; }
 
   void Finish(uint64_t requests) {
     if (!uses_.empty()) Flush();
@@ -89,6 +98,28 @@ class FutureWriter {
     WriteCount(static_cast<uint32_t>(uses_.size()));
     f_->Write(uses_.data(), uses_.size() * sizeof(SpilledFuture::Use));
     uses_.clear();
+    free_.insert(free_.end(), done_.rbegin(), done_.rend());
+    done_.clear();
+  }
+
+  uint32_t SlotOf(const UseRecord& r) {
+    uint32_t s;
+    if (r.k & kFirst) {
+      if (free_.empty()) {
+        if (slots_ == KeySlots::kNone) throw Error("belady: more than 2^32 - 1 blocks alive at once");
+        s = slots_++;
+      } else {
+        s = free_.back();
+        free_.pop_back();
+      }
+      if (!(r.k & kLast)) alive_.Insert({r.hi, r.lo}, s);
+    } else {
+      s = alive_.Find({r.hi, r.lo});
+      if (s == KeySlots::kNone) throw Error("belady: a block's records are out of order");
+      if (r.k & kLast) alive_.Erase({r.hi, r.lo});
+    }
+    if (r.k & kLast) done_.push_back(s);
+    return s;
   }
   void WriteCount(uint32_t n) {
     f_->Write(&n, sizeof n);
@@ -99,6 +130,9 @@ class FutureWriter {
   uint64_t written_ = 0;
   uint32_t t_ = 0;
   std::vector<SpilledFuture::Use> uses_;
+  KeySlots alive_;                       // key -> slot, of keys between their first and last record
+  std::vector<uint32_t> free_, done_;    // slots free; slots freed by the request being written
+  uint32_t slots_ = 0;
 };
 
 }  // namespace
@@ -120,7 +154,7 @@ SpilledFuture::SpilledFuture(uint64_t block_size, const Workload& workload, bool
     if (requests_ >= kNoUse - 1) throw Error("belady: more than 2^32 - 2 requests");
     const size_t n = BlocksOf(*r);
     const size_t usable = r->prompt_len == 0 ? 0 : (r->prompt_len - 1) / b_;
-    if (n >= (size_t{1} << 31)) throw Error("belady: a request of more than 2^31 blocks");
+    if (n >= kPosition) throw Error("belady: a request of more than 2^30 - 1 blocks");
     keys.clear();
     ExtendChunkKeys(r->tokens.first(n * b_), b_, &keys);
     for (size_t k = 0; k < n; ++k) {
@@ -138,6 +172,7 @@ SpilledFuture::SpilledFuture(uint64_t block_size, const Workload& workload, bool
   FutureWriter writer(file_.get());
   by_request.Drain([&](const UseRecord& r) { writer.Add(r); });
   writer.Finish(requests_);
+  slots_ = writer.slots();
   file_->Rewind();
   runs_spilled_ = by_key.runs_spilled() + by_request.runs_spilled();
 }

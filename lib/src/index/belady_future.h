@@ -9,9 +9,13 @@
 //   2. along each key, a block's next use is the t of its next record that is a use (k below
 //      the request's usable blocks, as in belady.cc); its id is the t of the key's first record
 //      (with k, the order in which the blocks first appear);
-//   3. (t, k, key, next use, id) sorted back by t, then k, written request by request.
-// RAM stays within one sort run and the read buffers, whatever the workload's length; the disk
-// holds 56 bytes per (request, block) while it is made and 24 bytes (plus 4 per request) after.
+//   3. (t, k, key, next use, id) sorted back by t, then k, written request by request, each
+//      block with a slot number in place of its key: a key takes a free slot at its first record
+//      and gives it back after the request of its last. A replay indexes arrays by slot, not a
+//      hash table by key, and the slots stay within the blocks alive at once.
+// RAM stays within one sort run, the read buffers and the keys alive at once, whatever the
+// workload's length; the disk holds 56 bytes per (request, block) while it is made and 12 bytes
+// (plus 4 per request) after.
 // Every file is removed when its owner goes, also on an exception.
 #pragma once
 
@@ -35,11 +39,11 @@ struct SpillOptions {
 
 class SpilledFuture {
  public:
-  // One block of a request: its prefix key (stored, so that the rows of several budgets do not
-  // each hash every block again), its next use (kNoUse when there is none) and its id.
+  // One block of a request: its next use (kNoUse when there is none), its id (the request of
+  // its first record) and its slot (below slots(); no other block alive from this block's
+  // first record to its last has it).
   struct Use {
-    uint64_t hi = 0, lo = 0;
-    uint32_t next = 0, id = 0;
+    uint32_t next = 0, id = 0, slot = 0;
   };
   static constexpr uint32_t kNoUse = UINT32_MAX;
 
@@ -52,6 +56,7 @@ class SpilledFuture {
   uint64_t requests() const { return requests_; }
   uint64_t records() const { return records_; }           // (request, block) pairs
   size_t runs_spilled() const { return runs_spilled_; }   // both sorts' runs
+  uint32_t slots() const { return slots_; }               // slot numbers handed out
   const std::filesystem::path& path() const { return file_->path(); }
 
   // The blocks r has in the future: its first max(full, usable) blocks.
@@ -80,6 +85,7 @@ class SpilledFuture {
   const bool cache_output_;
   uint64_t requests_ = 0, records_ = 0;
   size_t runs_spilled_ = 0;
+  uint32_t slots_ = 0;
   std::unique_ptr<TempFile> file_;
 };
 

@@ -1,35 +1,42 @@
 // belady over a spilled future (belady_future.h): the policy of belady.cc with memory bounded by
-// the cache. The index holds only its cached blocks, in a hash table by prefix key; the next use
-// of each block a request touches is read from the future, request after request. So it needs
-// every request matched once, in order (a replay; kvsim serve takes the in-memory future).
+// the cache and by the blocks alive at once. The index holds its cached blocks in cells; the
+// future names each block of a request by a slot number, and an array maps slots to cells, so a
+// lookup is one array read rather than a hash-table probe. A slot is handed to another block only
+// after its block's last record: a block still cached then (it has no next use) keeps its cell
+// and its place in the eviction order, and leaves the array when the slot's new block first
+// appears. The next use of each block a request touches is read from the future, request after
+// request. So it needs every request matched once, in order (a replay; kvsim serve takes the
+// in-memory future).
 //
 // A block's tokens are kept only while an eviction sink listens (the sink is told the evicted
-// block's whole prefix, which the cached ancestors give: belady evicts leaves only). With them,
-// every hit is checked token by token against its block; without them, the 128-bit prefix key
-// is the block's identity.
+// block's whole prefix, which its cached ancestors give: belady evicts leaves only, so a cached
+// block's parent is cached). With them, every hit is checked token by token against its block.
+#include <algorithm>
 #include <cassert>
 #include <memory>
 #include <vector>
 
 #include "index/belady_future.h"
 #include "index/belady_order.h"
-#include "index/key_slots.h"
 #include "indexes.h"
 #include "kvsim/error.h"
-#include "tier/chunk_store.h"
 #include "util/token_ops.h"
 
 namespace kvsim {
 namespace {
 
-constexpr uint32_t kNoSlot = KeySlots::kNone;
-constexpr Tick kNever = UINT64_MAX;
-constexpr size_t kAhead = 8;  // lookups in flight
+constexpr uint32_t kNone = UINT32_MAX;
+constexpr Tick kNotLoaded = UINT64_MAX;
+constexpr size_t kAhead = 8;  // cells prefetched ahead of their use
 
 class SpilledBeladyIndex final : public Index {
  public:
   SpilledBeladyIndex(Ledger* ledger, std::shared_ptr<const SpilledFuture> future)
-      : b_(future->block_size()), ledger_(ledger), future_(std::move(future)), reader_(*future_) {}
+      : b_(future->block_size()),
+        ledger_(ledger),
+        future_(std::move(future)),
+        reader_(*future_),
+        cell_of_(future_->slots(), kNone) {}
 
   bool clairvoyant() const override { return true; }
 
@@ -37,19 +44,14 @@ class SpilledBeladyIndex final : public Index {
     Load(r, now);
     const size_t usable = r.prompt_len == 0 ? 0 : (r.prompt_len - 1) / b_;
     found_.resize(usable);
-    // The lookups are independent: each starts the memory reads of one further ahead.
-    for (size_t k = 0; k < std::min(usable, kAhead); ++k) slot_of_.Prefetch(keys_[k]);
-    for (size_t k = 0; k < usable; ++k) {
-      if (k + kAhead < usable) slot_of_.Prefetch(keys_[k + kAhead]);
-      found_[k] = Find(k, r.tokens);
-    }
+    for (size_t k = 0; k < usable; ++k) found_[k] = Find(k, r.tokens);
     found_at_ = now;
     size_t hit = 0;
-    while (hit < usable && found_[hit] != kNoSlot) ++hit;
+    while (hit < usable && found_[hit] != kNone) ++hit;
     // Every block this request could use moves on to its next use, hit or not.
     for (size_t k = 0; k < usable; ++k) {
-      if (k + kAhead < usable && found_[k + kAhead] != kNoSlot) __builtin_prefetch(&slots_[found_[k + kAhead]]);
-      if (found_[k] != kNoSlot) Refresh(found_[k], k);
+      if (k + kAhead < usable && found_[k + kAhead] != kNone) __builtin_prefetch(&blocks_[found_[k + kAhead]]);
+      if (found_[k] != kNone) Refresh(found_[k], k);
     }
     return hit * b_;
   }
@@ -59,21 +61,22 @@ class SpilledBeladyIndex final : public Index {
     const size_t full = Inserted(r, seq);
     const Writer w = ledger_->NewWriter(seq.size());
     // Match's lookups at this request, where they still hold: a block it did not find is not
-    // cached since (only Insert adds), a block it found is while its slot keeps the key.
+    // cached since (only Insert adds), a block it found is while its cell is live with its slot.
     const size_t found = found_at_ == now ? found_.size() : 0;
-    found_at_ = kNever;
+    found_at_ = kNotLoaded;
+    uint32_t parent = kNone;
     for (size_t k = 0; k < full; ++k) {
-      if (k + kAhead < full) slot_of_.Prefetch(keys_[k + kAhead]);
-      uint32_t s = k < found ? found_[k] : Find(k, r.tokens);
-      if (s != kNoSlot && (!slots_[s].live || slots_[s].name != keys_[k])) s = Find(k, r.tokens);
-      if (s == kNoSlot) {
-        s = NewSlot(k, r.tokens);
+      uint32_t c = k < found ? found_[k] : Find(k, r.tokens);
+      if (c != kNone && (!blocks_[c].live || blocks_[c].slot != (*uses_)[k].slot)) c = Find(k, r.tokens);
+      if (c == kNone) {
+        c = NewCell(k, r.tokens, parent);
         ledger_->Hold(k * b_, (k + 1) * b_, w);
       } else {
-        ledger_->Rewrite(k * b_, (k + 1) * b_, slots_[s].writer, w);
+        ledger_->Rewrite(k * b_, (k + 1) * b_, blocks_[c].writer, w);
       }
-      slots_[s].writer = w;
-      Refresh(s, k);
+      blocks_[c].writer = w;
+      Refresh(c, k);
+      parent = c;
     }
   }
 
@@ -81,7 +84,7 @@ class SpilledBeladyIndex final : public Index {
     Load(r, now);
     const size_t full = Inserted(r, seq);
     uint64_t adds = 0;
-    for (size_t k = 0; k < full; ++k) adds += Find(k, r.tokens) == kNoSlot ? b_ : 0;
+    for (size_t k = 0; k < full; ++k) adds += Find(k, r.tokens) == kNone ? b_ : 0;
     return adds;
   }
 
@@ -89,24 +92,43 @@ class SpilledBeladyIndex final : public Index {
     Load(r, now);
     const size_t full = Inserted(r, seq);
     size_t k = 0;
-    while (k < full && Find(k, r.tokens) != kNoSlot) ++k;
+    while (k < full && Find(k, r.tokens) != kNone) ++k;
     return k * b_;
   }
 
+  // Pins the request being matched: its cells are found through its slots. Unpin finds them
+  // again by the tokens pinned (a pinned block stays in its cell).
   void Pin(TokenSpan tokens, uint64_t len) override {
-    for (const uint32_t s : Path(tokens, len)) {
-      if (slots_[s].pins++ > 0) continue;  // its heap entries go stale while it is pinned
+    const size_t n = std::min<uint64_t>(len, tokens.size()) / b_;
+    const size_t common = CommonPrefix(tokens.data(), loaded_.data(), std::min(tokens.size(), loaded_.size()));
+    if (uses_ == nullptr || n > uses_->size() || common < n * b_) {
+      throw Error("belady over a spilled future pins only the request it is at");
+    }
+    PinnedPath path{{tokens.begin(), tokens.begin() + static_cast<long>(n * b_)}, {}};
+    for (size_t k = 0; k < n; ++k) {
+      path.cells.push_back(cell_of_[(*uses_)[k].slot]);
+      if (path.cells.back() == kNone) throw Error("belady: Pin of tokens the index does not hold");
+    }
+    for (const uint32_t c : path.cells) {
+      if (blocks_[c].pins++ > 0) continue;  // its heap entries go stale while it is pinned
       pinned_tokens_ += b_;
     }
+    pinned_.push_back(std::move(path));
   }
 
   void Unpin(TokenSpan tokens, uint64_t len) override {
-    for (const uint32_t s : Path(tokens, len)) {
-      assert(slots_[s].pins > 0 && "Unpin without a Pin");
-      if (--slots_[s].pins > 0) continue;
-      Push(s);
+    const size_t n = std::min<uint64_t>(len, tokens.size()) / b_ * b_;
+    const auto it = std::find_if(pinned_.begin(), pinned_.end(), [&](const PinnedPath& p) {
+      return p.tokens.size() == n && std::equal(p.tokens.begin(), p.tokens.end(), tokens.begin());
+    });
+    if (it == pinned_.end()) throw Error("belady: Unpin of tokens not pinned");
+    for (const uint32_t c : it->cells) {
+      assert(blocks_[c].pins > 0 && "Unpin without a Pin");
+      if (--blocks_[c].pins > 0) continue;
+      Push(c);
       pinned_tokens_ -= b_;
     }
+    pinned_.erase(it);
   }
 
   uint64_t pinned_tokens() const override { return pinned_tokens_; }
@@ -114,9 +136,9 @@ class SpilledBeladyIndex final : public Index {
   bool EvictOne() override {
     BeladyOrder::Entry e;
     if (!order_.Pop([&](const BeladyOrder::Entry& x) { return Current(x); }, &e)) return false;
-    const Slot& s = slots_[e.slot];
-    const uint64_t k = s.key.depth;
-    ledger_->Evict(k * b_, (k + 1) * b_, s.writer);
+    const Block& blk = blocks_[e.slot];
+    const uint64_t k = blk.key.depth;
+    ledger_->Evict(k * b_, (k + 1) * b_, blk.writer);
     if (eviction_sink() != nullptr) {
       PrefixOf(e.slot, &evicted_);
       eviction_sink()->Evicted(evicted_, k * b_);
@@ -126,24 +148,32 @@ class SpilledBeladyIndex final : public Index {
   }
 
  private:
-  struct Slot {
-    ChunkKey name, parent;  // prefix keys of the block and of the block above it
+  struct Block {
     BeladyKey key;
     Writer writer{};
+    uint32_t slot = 0;      // the future's slot of the block
+    uint32_t parent = kNone;  // the cell of the block above it
     uint32_t pins = 0;
     bool live = false, has_tokens = false;
   };
+  struct PinnedPath {
+    std::vector<Token> tokens;
+    std::vector<uint32_t> cells;
+  };
 
-  // Request `now`'s future and block keys, read once for all calls at `now`.
+  // Request `now`'s future, read once for all calls at `now`. A block at its first record has
+  // not been cached: its slot's cell, if any, is an earlier block's that has no record left.
   void Load(const Request& r, Tick now) const {
-    if (now == loaded_) return;
+    loaded_ = r.tokens;
+    if (now == loaded_at_) return;
     uses_ = &reader_.At(now);
     if (uses_->size() != future_->BlocksOf(r)) {
       throw Error("belady: request " + std::to_string(now) + " is not the workload's");
     }
-    keys_.clear();
-    for (const SpilledFuture::Use& u : *uses_) keys_.push_back({u.hi, u.lo});
-    loaded_ = now;
+    for (const SpilledFuture::Use& u : *uses_) {
+      if (u.id == now) cell_of_[u.slot] = kNone;
+    }
+    loaded_at_ = now;
   }
 
   // Full blocks Insert(r, seq) holds.
@@ -152,88 +182,78 @@ class SpilledBeladyIndex final : public Index {
     return std::min(inserted, seq.size() / b_);
   }
 
-  // The slot of the loaded request's block k (its tokens in `tokens`), kNoSlot if not cached.
+  // The cell of the loaded request's block k (its tokens in `tokens`), kNone if not cached.
   uint32_t Find(size_t k, TokenSpan tokens) const {
-    const uint32_t s = slot_of_.Find(keys_[k]);
-    if (s == kNoSlot) return kNoSlot;
-    if (!tokens_.empty() && slots_[s].has_tokens && CommonPrefix(&tokens_[s * b_], tokens.data() + k * b_, b_) != b_) {
+    const uint32_t c = cell_of_[(*uses_)[k].slot];
+    if (c == kNone) return kNone;
+    if (blocks_[c].has_tokens && CommonPrefix(&tokens_[c * b_], tokens.data() + k * b_, b_) != b_) {
       throw Error("belady: two prefixes share a 128-bit key");
     }
-    return s;
+    return c;
   }
 
-  uint32_t NewSlot(size_t k, TokenSpan tokens) {
-    uint32_t s;
+  uint32_t NewCell(size_t k, TokenSpan tokens, uint32_t parent) {
+    uint32_t c;
     if (!free_.empty()) {
-      s = free_.back();
+      c = free_.back();
       free_.pop_back();
     } else {
-      s = static_cast<uint32_t>(slots_.size());
-      slots_.emplace_back();
+      c = static_cast<uint32_t>(blocks_.size());
+      blocks_.emplace_back();
     }
-    Slot& slot = slots_[s];
-    slot = Slot{};
-    slot.name = keys_[k];
-    if (k > 0) slot.parent = keys_[k - 1];
-    slot.live = true;
+    Block& blk = blocks_[c];
+    blk = Block{};
+    blk.slot = (*uses_)[k].slot;
+    blk.parent = parent;
+    blk.live = true;
     if (eviction_sink() != nullptr) {
-      if (tokens_.size() < (s + 1) * b_) tokens_.resize((s + 1) * b_);
-      std::copy(tokens.data() + k * b_, tokens.data() + (k + 1) * b_, tokens_.begin() + s * b_);
-      slot.has_tokens = true;
+      if (tokens_.size() < (c + 1) * b_) tokens_.resize((c + 1) * b_);
+      std::copy(tokens.data() + k * b_, tokens.data() + (k + 1) * b_, tokens_.begin() + c * b_);
+      blk.has_tokens = true;
     }
-    slot_of_.Insert(slot.name, s);
-    return s;
+    cell_of_[blk.slot] = c;
+    ++held_;
+    return c;
   }
 
-  void Free(uint32_t s) {
-    slot_of_.Erase(slots_[s].name);
-    slots_[s].live = false;
-    free_.push_back(s);
+  void Free(uint32_t c) {
+    Block& blk = blocks_[c];
+    if (cell_of_[blk.slot] == c) cell_of_[blk.slot] = kNone;
+    blk.live = false;
+    free_.push_back(c);
+    --held_;
   }
 
   // The block was used (or written) at the loaded request: its next use is the future's.
-  void Refresh(uint32_t s, size_t k) {
+  void Refresh(uint32_t c, size_t k) {
     const SpilledFuture::Use u = (*uses_)[k];
     const BeladyKey key{u.next == SpilledFuture::kNoUse ? kBeladyNever : u.next, k, u.id};
     // Unchanged (Insert after Match at the same request): the heap has its entry already.
-    if (key == slots_[s].key) return;
-    slots_[s].key = key;
-    if (slots_[s].pins == 0) Push(s);
+    if (key == blocks_[c].key) return;
+    blocks_[c].key = key;
+    if (blocks_[c].pins == 0) Push(c);
   }
 
-  void Push(uint32_t s) {
-    order_.Push({slots_[s].key, s}, 2 * slot_of_.size() + 1024,
+  void Push(uint32_t c) {
+    order_.Push({blocks_[c].key, c}, 2 * held_ + 1024,
                 [&](const BeladyOrder::Entry& x) { return Current(x); });
   }
 
   bool Current(const BeladyOrder::Entry& e) const {
-    const Slot& s = slots_[e.slot];
-    return s.live && s.pins == 0 && s.key == e.key;
+    const Block& blk = blocks_[e.slot];
+    return blk.live && blk.pins == 0 && blk.key == e.key;
   }
 
-  // The cached full blocks of the first `len` tokens.
-  std::vector<uint32_t> Path(TokenSpan tokens, uint64_t len) const {
-    std::vector<ChunkKey> keys;
-    ExtendChunkKeys(tokens.first(std::min<uint64_t>(len, tokens.size()) / b_ * b_), b_, &keys);
-    std::vector<uint32_t> path;
-    for (const ChunkKey& key : keys) {
-      const uint32_t s = slot_of_.Find(key);
-      if (s == kNoSlot) throw Error("belady: Pin/Unpin of tokens the index does not hold");
-      path.push_back(s);
-    }
-    return path;
-  }
-
-  // The whole prefix of the block in slot s, from its cached ancestors' tokens.
-  void PrefixOf(uint32_t s, std::vector<Token>* out) const {
-    out->resize((slots_[s].key.depth + 1) * b_);
-    for (uint32_t c = s;;) {
-      const Slot& slot = slots_[c];
-      if (!slot.has_tokens) throw Error("belady: the eviction sink was set after blocks were held");
-      std::copy_n(&tokens_[c * b_], b_, out->begin() + slot.key.depth * b_);
-      if (slot.key.depth == 0) return;
-      c = slot_of_.Find(slot.parent);
-      if (c == kNoSlot) throw Error("belady: an evicted block's parent is not held");
+  // The whole prefix of the block in cell c, from its cached ancestors' tokens.
+  void PrefixOf(uint32_t c, std::vector<Token>* out) const {
+    out->resize((blocks_[c].key.depth + 1) * b_);
+    for (;;) {
+      const Block& blk = blocks_[c];
+      if (!blk.has_tokens) throw Error("belady: the eviction sink was set after blocks were held");
+      std::copy_n(&tokens_[c * b_], b_, out->begin() + blk.key.depth * b_);
+      if (blk.key.depth == 0) return;
+      c = blk.parent;
+      if (c == kNone || !blocks_[c].live) throw Error("belady: an evicted block's parent is not held");
     }
   }
 
@@ -241,18 +261,20 @@ class SpilledBeladyIndex final : public Index {
   Ledger* ledger_;
   const std::shared_ptr<const SpilledFuture> future_;
   mutable SpilledFuture::Reader reader_;
-  mutable Tick loaded_ = UINT64_MAX;
+  mutable Tick loaded_at_ = kNotLoaded;
+  mutable TokenSpan loaded_;  // the tokens of the request last loaded
   mutable const std::vector<SpilledFuture::Use>* uses_ = nullptr;
-  mutable std::vector<ChunkKey> keys_;
-  KeySlots slot_of_;
-  std::vector<Slot> slots_;
-  std::vector<uint32_t> free_;
-  std::vector<Token> tokens_;  // b_ per slot, while an eviction sink listens
+  mutable std::vector<uint32_t> cell_of_;  // by the future's slot: the cell, or kNone
+  std::vector<Block> blocks_;              // by cell
+  std::vector<uint32_t> free_;             // cells not live
+  size_t held_ = 0;                        // cells live
+  std::vector<Token> tokens_;  // b_ per cell, while an eviction sink listens
   uint64_t pinned_tokens_ = 0;
+  std::vector<PinnedPath> pinned_;
   BeladyOrder order_;
   std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
-  std::vector<uint32_t> found_;  // Match's slots for the blocks of request found_at_
-  Tick found_at_ = kNever;
+  std::vector<uint32_t> found_;  // Match's cells for the blocks of request found_at_
+  Tick found_at_ = kNotLoaded;
 };
 
 }  // namespace
