@@ -136,6 +136,7 @@ class BeladyIndex final : public Index {
     writer_.assign(f_.blocks(), Writer{});
     pins_.assign(f_.blocks(), 0);
     key_.assign(f_.blocks(), BeladyKey{});
+    version_.assign(f_.blocks(), 0);
   }
 
   bool clairvoyant() const override { return true; }
@@ -216,6 +217,7 @@ class BeladyIndex final : public Index {
       eviction_sink()->Evicted(evicted_, k * b_);
     }
     key_[id] = BeladyKey{};
+    ++version_[id];
     return true;
   }
 
@@ -241,15 +243,16 @@ class BeladyIndex final : public Index {
     // Unchanged (Insert after Match at the same request): the heap has its entry already.
     if (key == key_[id]) return;
     key_[id] = key;
+    ++version_[id];
     if (pins_[id] == 0) Push(id);
   }
 
   bool Current(const BeladyOrder::Entry& e) const {
-    return cached_[e.slot] && pins_[e.slot] == 0 && key_[e.slot] == e.key;
+    return cached_[e.slot] && pins_[e.slot] == 0 && version_[e.slot] == e.version;
   }
 
   void Push(uint32_t id) {
-    order_.Push({key_[id], id}, 2 * f_.blocks() + 1024,
+    order_.Push(key_[id], id, version_[id], 2 * f_.blocks() + 1024,
                 [&](const BeladyOrder::Entry& e) { return Current(e); });
   }
 
@@ -263,6 +266,7 @@ class BeladyIndex final : public Index {
   std::vector<uint32_t> pins_;
   uint64_t pinned_tokens_ = 0;
   std::vector<BeladyKey> key_;
+  std::vector<uint32_t> version_;  // changed with the key and when the block goes (BeladyOrder)
   BeladyOrder order_;
   std::vector<Token> evicted_;  // scratch: the prefix told to the eviction sink
 };

@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
+
+#include "kvsim/error.h"
 
 namespace kvsim {
 
@@ -28,39 +31,73 @@ struct BeladyKey {
   }
 };
 
-// A heap with lazy deletion: entries name a block by the slot its index keeps it in and the key
-// it had when pushed. An entry is current while its index says so (cached, unpinned, key
-// unchanged); other entries are skipped when they surface. Every cached, unpinned block has a
-// current entry, so an index need not push a key that did not change.
+// The order as two heaps with lazy deletion: blocks never used again, which go first, and the
+// others. Each entry packs its key into one 64-bit rank, the larger evicted first:
+//   - never used again: depth, then the id's complement (the smaller id first);
+//   - used again: next use, then depth. No id is needed: the blocks with next use t are blocks
+//     of request t, one at each depth, so (next, depth) names one block.
+// An entry also names its block by the slot its index keeps it in and a version the index
+// changes whenever the block's key changes or the block goes. An entry is current while its
+// index says so (the version unchanged, the block unpinned); other entries are skipped when they
+// surface, and dropped when a heap outgrows its limit. So every cached, unpinned block needs one
+// current entry, and an index need not push a key that did not change.
 class BeladyOrder {
  public:
   struct Entry {
-    BeladyKey key;
-    uint32_t slot = 0;
+    uint64_t rank = 0;
+    uint32_t slot = 0, version = 0;
     bool operator==(const Entry&) const = default;
   };
 
-  // Adds e. When the heap has grown past `limit` entries it first drops the ones that are not
-  // current(Entry) and the repeats, so it stays within a multiple of the blocks held.
+  // Adds the block in `slot` with `key` at `version`. When the heap it joins has grown past
+  // `limit` entries it first drops the ones that are not current(Entry) and the repeats.
+  // Throws Error when the next use, the depth or the id does not fit 32 bits.
   template <class Current>
-  void Push(const Entry& e, size_t limit, const Current& current) {
-    if (heap_.size() >= limit) {
-      std::erase_if(heap_, [&](const Entry& x) { return !current(x); });
-      std::sort(heap_.begin(), heap_.end(), Before);
-      heap_.erase(std::unique(heap_.begin(), heap_.end()), heap_.end());
-      std::make_heap(heap_.begin(), heap_.end(), After);
-    }
-    heap_.push_back(e);
-    std::push_heap(heap_.begin(), heap_.end(), After);
+  void Push(const BeladyKey& key, uint32_t slot, uint32_t version, size_t limit, const Current& current) {
+    const bool never = key.next == kBeladyNever;
+    std::vector<Entry>& heap = never ? never_ : again_;
+    if (heap.size() >= limit) Compact(&heap, current);
+    heap.push_back({Rank(key, never), slot, version});
+    std::push_heap(heap.begin(), heap.end(), Less{});
   }
 
   // Removes and returns the first current entry in *out; false when there is none.
   template <class Current>
   bool Pop(const Current& current, Entry* out) {
-    while (!heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end(), After);
-      const Entry e = heap_.back();
-      heap_.pop_back();
+    return PopFrom(&never_, current, out) || PopFrom(&again_, current, out);
+  }
+
+ private:
+  static uint64_t Rank(const BeladyKey& key, bool never) {
+    const uint64_t high = never ? key.depth : key.next, low = never ? ~key.id : key.depth;
+    if (high > UINT32_MAX || (never ? key.id : key.depth) > UINT32_MAX) {
+      throw Error("belady: a workload of more than 2^32 requests, blocks or block depths");
+    }
+    return high << 32 | (low & UINT32_MAX);
+  }
+
+  // Heap order: front() has the largest rank (ties, between stale entries, by slot and version).
+  struct Less {
+    bool operator()(const Entry& a, const Entry& b) const {
+      if (a.rank != b.rank) return a.rank < b.rank;
+      return a.slot != b.slot ? a.slot > b.slot : a.version > b.version;
+    }
+  };
+
+  template <class Current>
+  static void Compact(std::vector<Entry>* heap, const Current& current) {
+    std::erase_if(*heap, [&](const Entry& x) { return !current(x); });
+    std::sort(heap->begin(), heap->end(), Less{});
+    heap->erase(std::unique(heap->begin(), heap->end()), heap->end());
+    std::make_heap(heap->begin(), heap->end(), Less{});
+  }
+
+  template <class Current>
+  static bool PopFrom(std::vector<Entry>* heap, const Current& current, Entry* out) {
+    while (!heap->empty()) {
+      std::pop_heap(heap->begin(), heap->end(), Less{});
+      const Entry e = heap->back();
+      heap->pop_back();
       if (current(e)) {
         *out = e;
         return true;
@@ -69,14 +106,7 @@ class BeladyOrder {
     return false;
   }
 
- private:
-  static bool Before(const Entry& a, const Entry& b) {
-    return a.key < b.key || (a.key == b.key && a.slot < b.slot);
-  }
-  // Heap order: front() is the first entry to evict.
-  static bool After(const Entry& a, const Entry& b) { return Before(b, a); }
-
-  std::vector<Entry> heap_;
+  std::vector<Entry> never_, again_;
 };
 
 }  // namespace kvsim

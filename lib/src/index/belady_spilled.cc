@@ -154,6 +154,7 @@ class SpilledBeladyIndex final : public Index {
     uint32_t slot = 0;      // the future's slot of the block
     uint32_t parent = kNone;  // the cell of the block above it
     uint32_t pins = 0;
+    uint32_t version = 0;  // changed with the key and when the block goes (BeladyOrder)
     bool live = false, has_tokens = false;
   };
   struct PinnedPath {
@@ -202,7 +203,9 @@ class SpilledBeladyIndex final : public Index {
       blocks_.emplace_back();
     }
     Block& blk = blocks_[c];
+    const uint32_t version = blk.version;  // the cell's old entries stay stale
     blk = Block{};
+    blk.version = version;
     blk.slot = (*uses_)[k].slot;
     blk.parent = parent;
     blk.live = true;
@@ -220,6 +223,7 @@ class SpilledBeladyIndex final : public Index {
     Block& blk = blocks_[c];
     if (cell_of_[blk.slot] == c) cell_of_[blk.slot] = kNone;
     blk.live = false;
+    ++blk.version;
     free_.push_back(c);
     --held_;
   }
@@ -231,17 +235,18 @@ class SpilledBeladyIndex final : public Index {
     // Unchanged (Insert after Match at the same request): the heap has its entry already.
     if (key == blocks_[c].key) return;
     blocks_[c].key = key;
+    ++blocks_[c].version;
     if (blocks_[c].pins == 0) Push(c);
   }
 
   void Push(uint32_t c) {
-    order_.Push({blocks_[c].key, c}, 2 * held_ + 1024,
+    order_.Push(blocks_[c].key, c, blocks_[c].version, 2 * held_ + 1024,
                 [&](const BeladyOrder::Entry& x) { return Current(x); });
   }
 
   bool Current(const BeladyOrder::Entry& e) const {
     const Block& blk = blocks_[e.slot];
-    return blk.live && blk.pins == 0 && blk.key == e.key;
+    return blk.live && blk.pins == 0 && blk.version == e.version;
   }
 
   // The whole prefix of the block in cell c, from its cached ancestors' tokens.
