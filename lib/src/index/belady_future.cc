@@ -82,7 +82,7 @@ class FutureWriter {
     if (!uses_.empty() && r.t != t_) Flush();
     t_ = r.t;
     if ((r.k & kPosition) != uses_.size()) throw Error("belady: the future's blocks are out of order");
-    uses_.push_back({r.next, r.id, SlotOf(r)});
+    uses_.push_back({r.next, r.id, SlotOf(r) | ((r.k & kLast) ? SpilledFuture::Use::kLastRecord : 0)});
   }
 
   uint32_t slots() const { return slots_; }
@@ -106,7 +106,7 @@ class FutureWriter {
     uint32_t s;
     if (r.k & kFirst) {
       if (free_.empty()) {
-        if (slots_ == KeySlots::kNone) throw Error("belady: more than 2^32 - 1 blocks alive at once");
+        if (slots_ == SpilledFuture::Use::kLastRecord) throw Error("belady: more than 2^31 blocks alive at once");
         s = slots_++;
       } else {
         s = free_.back();

@@ -40,10 +40,14 @@ struct SpillOptions {
 class SpilledFuture {
  public:
   // One block of a request: its next use (kNoUse when there is none), its id (the request of
-  // its first record) and its slot (below slots(); no other block alive from this block's
-  // first record to its last has it).
+  // its first record), its slot (below slots(); no other block alive from this block's first
+  // record to its last has it) and whether this is its last record (a block can have records
+  // after its last use: full blocks an insert holds beyond the ones a match can use).
   struct Use {
-    uint32_t next = 0, id = 0, slot = 0;
+    static constexpr uint32_t kLastRecord = uint32_t{1} << 31;
+    uint32_t next = 0, id = 0, slot_last = 0;  // the slot, with kLastRecord on the last record
+    uint32_t slot() const { return slot_last & ~kLastRecord; }
+    bool last() const { return (slot_last & kLastRecord) != 0; }
   };
   static constexpr uint32_t kNoUse = UINT32_MAX;
 

@@ -8,6 +8,13 @@
 // request. So it needs every request matched once, in order (a replay; kvsim serve takes the
 // in-memory future).
 //
+// A block used for the last time becomes a grave once its request is over, when nothing needs
+// more of it than its place in the order: no eviction sink listens and the codec keeps every
+// token alike (the ledger then ignores writers). A grave gives its cell back, and its entry in the
+// order (never used again: depth and id) is all that is left of it; evicting it needs no cell.
+// So the cells hold the blocks still to be used (within the slots) and the current request's,
+// not the whole cache, which is mostly blocks never used again.
+//
 // A block's tokens are kept only while an eviction sink listens (the sink is told the evicted
 // block's whole prefix, which its cached ancestors give: belady evicts leaves only, so a cached
 // block's parent is cached). With them, every hit is checked token by token against its block.
@@ -28,6 +35,7 @@ namespace {
 constexpr uint32_t kNone = UINT32_MAX;
 constexpr Tick kNotLoaded = UINT64_MAX;
 constexpr size_t kAhead = 8;  // cells prefetched ahead of their use
+constexpr uint32_t kGrave = uint32_t{1} << 31;  // an order entry's slot bit: a grave's entry
 
 class SpilledBeladyIndex final : public Index {
  public:
@@ -42,6 +50,7 @@ class SpilledBeladyIndex final : public Index {
 
   uint64_t Match(const Request& r, Tick now) override {
     Load(r, now);
+    Settle();
     const size_t usable = r.prompt_len == 0 ? 0 : (r.prompt_len - 1) / b_;
     found_.resize(usable);
     for (size_t k = 0; k < usable; ++k) found_[k] = Find(k, r.tokens);
@@ -58,6 +67,7 @@ class SpilledBeladyIndex final : public Index {
 
   void Insert(const Request& r, TokenSpan seq, Tick now) override {
     Load(r, now);
+    Settle();
     const size_t full = Inserted(r, seq);
     const Writer w = ledger_->NewWriter(seq.size());
     // Match's lookups at this request, where they still hold: a block it did not find is not
@@ -67,7 +77,7 @@ class SpilledBeladyIndex final : public Index {
     uint32_t parent = kNone;
     for (size_t k = 0; k < full; ++k) {
       uint32_t c = k < found ? found_[k] : Find(k, r.tokens);
-      if (c != kNone && (!blocks_[c].live || blocks_[c].slot != (*uses_)[k].slot)) c = Find(k, r.tokens);
+      if (c != kNone && (!state_[c].live || blocks_[c].slot != (*uses_)[k].slot())) c = Find(k, r.tokens);
       if (c == kNone) {
         c = NewCell(k, r.tokens, parent);
         ledger_->Hold(k * b_, (k + 1) * b_, w);
@@ -106,11 +116,11 @@ class SpilledBeladyIndex final : public Index {
     }
     PinnedPath path{{tokens.begin(), tokens.begin() + static_cast<long>(n * b_)}, {}};
     for (size_t k = 0; k < n; ++k) {
-      path.cells.push_back(cell_of_[(*uses_)[k].slot]);
+      path.cells.push_back(cell_of_[(*uses_)[k].slot()]);
       if (path.cells.back() == kNone) throw Error("belady: Pin of tokens the index does not hold");
     }
     for (const uint32_t c : path.cells) {
-      if (blocks_[c].pins++ > 0) continue;  // its heap entries go stale while it is pinned
+      if (state_[c].pins++ > 0) continue;  // its heap entries go stale while it is pinned
       pinned_tokens_ += b_;
     }
     pinned_.push_back(std::move(path));
@@ -123,9 +133,10 @@ class SpilledBeladyIndex final : public Index {
     });
     if (it == pinned_.end()) throw Error("belady: Unpin of tokens not pinned");
     for (const uint32_t c : it->cells) {
-      assert(blocks_[c].pins > 0 && "Unpin without a Pin");
-      if (--blocks_[c].pins > 0) continue;
-      Push(c);
+      assert(state_[c].pins > 0 && "Unpin without a Pin");
+      if (--state_[c].pins > 0) continue;
+      // A grave-to-be keeps the one entry it has unless a pop dropped it while pinned.
+      if (!GraveEntry(c) || !state_[c].entered) Push(c);
       pinned_tokens_ -= b_;
     }
     pinned_.erase(it);
@@ -134,28 +145,43 @@ class SpilledBeladyIndex final : public Index {
   uint64_t pinned_tokens() const override { return pinned_tokens_; }
 
   bool EvictOne() override {
+    Settle();
     BeladyOrder::Entry e;
     if (!order_.Pop([&](const BeladyOrder::Entry& x) { return Current(x); }, &e)) return false;
-    const Block& blk = blocks_[e.slot];
-    const uint64_t k = blk.key.depth;
+    const uint32_t c = e.slot & ~kGrave;
+    if ((e.slot & kGrave) != 0 && state_[c].version != e.version) {
+      if (eviction_sink() != nullptr) throw Error("belady: the eviction sink was set after blocks were held");
+      const uint64_t k = e.rank >> 32;  // a block never used again ranks by depth first
+      ledger_->Evict(k * b_, (k + 1) * b_, Writer{});  // untiered: the writer does not count
+      --graves_;
+      return true;
+    }
+    const Block& blk = blocks_[c];
+    const uint64_t k = blk.depth;
     ledger_->Evict(k * b_, (k + 1) * b_, blk.writer);
     if (eviction_sink() != nullptr) {
-      PrefixOf(e.slot, &evicted_);
+      PrefixOf(c, &evicted_);
       eviction_sink()->Evicted(evicted_, k * b_);
     }
-    Free(e.slot);
+    Free(c);
     return true;
   }
 
  private:
+  // A cell's block: its key (next use, depth, id; kNone as next: never used again), the
+  // future's slot, the cell of the block above it, and the sequence that wrote it.
   struct Block {
-    BeladyKey key;
+    uint32_t next = 0, depth = 0, id = kNone;
+    uint32_t slot = 0, parent = kNone;
+    bool has_tokens = false;
     Writer writer{};
-    uint32_t slot = 0;      // the future's slot of the block
-    uint32_t parent = kNone;  // the cell of the block above it
-    uint32_t pins = 0;
+  };
+  // What the order's entries are checked against, apart from the blocks for fewer cache lines.
+  struct CellState {
     uint32_t version = 0;  // changed with the key and when the block goes (BeladyOrder)
-    bool live = false, has_tokens = false;
+    uint32_t pins = 0;
+    bool live = false;
+    bool entered = false;  // a grave-to-be whose entry is in the order (not dropped while pinned)
   };
   struct PinnedPath {
     std::vector<Token> tokens;
@@ -172,7 +198,7 @@ class SpilledBeladyIndex final : public Index {
       throw Error("belady: request " + std::to_string(now) + " is not the workload's");
     }
     for (const SpilledFuture::Use& u : *uses_) {
-      if (u.id == now) cell_of_[u.slot] = kNone;
+      if (u.id == now) cell_of_[u.slot()] = kNone;
     }
     loaded_at_ = now;
   }
@@ -185,7 +211,7 @@ class SpilledBeladyIndex final : public Index {
 
   // The cell of the loaded request's block k (its tokens in `tokens`), kNone if not cached.
   uint32_t Find(size_t k, TokenSpan tokens) const {
-    const uint32_t c = cell_of_[(*uses_)[k].slot];
+    const uint32_t c = cell_of_[(*uses_)[k].slot()];
     if (c == kNone) return kNone;
     if (blocks_[c].has_tokens && CommonPrefix(&tokens_[c * b_], tokens.data() + k * b_, b_) != b_) {
       throw Error("belady: two prefixes share a 128-bit key");
@@ -200,15 +226,16 @@ class SpilledBeladyIndex final : public Index {
       free_.pop_back();
     } else {
       c = static_cast<uint32_t>(blocks_.size());
+      if (c >= kGrave) throw Error("belady: more than 2^31 blocks held at once");
       blocks_.emplace_back();
+      state_.emplace_back();
     }
     Block& blk = blocks_[c];
-    const uint32_t version = blk.version;  // the cell's old entries stay stale
     blk = Block{};
-    blk.version = version;
-    blk.slot = (*uses_)[k].slot;
+    blk.slot = (*uses_)[k].slot();
     blk.parent = parent;
-    blk.live = true;
+    CellState& st = state_[c];
+    st = CellState{st.version, 0, true, false};  // the cell's old entries stay stale
     if (eviction_sink() != nullptr) {
       if (tokens_.size() < (c + 1) * b_) tokens_.resize((c + 1) * b_);
       std::copy(tokens.data() + k * b_, tokens.data() + (k + 1) * b_, tokens_.begin() + c * b_);
@@ -220,10 +247,10 @@ class SpilledBeladyIndex final : public Index {
   }
 
   void Free(uint32_t c) {
-    Block& blk = blocks_[c];
+    const Block& blk = blocks_[c];
     if (cell_of_[blk.slot] == c) cell_of_[blk.slot] = kNone;
-    blk.live = false;
-    ++blk.version;
+    state_[c].live = false;
+    ++state_[c].version;
     free_.push_back(c);
     --held_;
   }
@@ -231,34 +258,70 @@ class SpilledBeladyIndex final : public Index {
   // The block was used (or written) at the loaded request: its next use is the future's.
   void Refresh(uint32_t c, size_t k) {
     const SpilledFuture::Use u = (*uses_)[k];
-    const BeladyKey key{u.next == SpilledFuture::kNoUse ? kBeladyNever : u.next, k, u.id};
-    // Unchanged (Insert after Match at the same request): the heap has its entry already.
-    if (key == blocks_[c].key) return;
-    blocks_[c].key = key;
-    ++blocks_[c].version;
-    if (blocks_[c].pins == 0) Push(c);
+    Block& blk = blocks_[c];
+    // Unchanged (Insert after Match at the same request, or a record after the last use): the
+    // heap has its entry already.
+    if (blk.next != u.next || blk.depth != k || blk.id != u.id) {
+      if (k > UINT32_MAX) throw Error("belady: a block deeper than 2^32 blocks");
+      blk.next = u.next;
+      blk.depth = static_cast<uint32_t>(k);
+      blk.id = u.id;
+      ++state_[c].version;
+      if (state_[c].pins == 0) Push(c);
+    }
+    if (u.last() && GraveEntry(c)) dying_.push_back({c, state_[c].version, loaded_at_});
+  }
+
+  // Blocks used for the last time at an earlier request than the loaded one become graves:
+  // their entries stay, their cells go. One still pinned keeps its cell.
+  void Settle() {
+    if (dying_.empty() || dying_.front().at == loaded_at_) return;
+    for (const Dying& d : dying_) {
+      const CellState& st = state_[d.cell];
+      if (!st.live || st.version != d.version || st.pins > 0 || !st.entered) continue;
+      Free(d.cell);
+      ++graves_;
+    }
+    dying_.clear();
+  }
+
+  // The block in cell c is never used again and will be a grave: its entry is marked so.
+  bool GraveEntry(uint32_t c) const {
+    return blocks_[c].next == SpilledFuture::kNoUse && eviction_sink() == nullptr &&
+           !ledger_->cost().hot.tiered();
   }
 
   void Push(uint32_t c) {
-    order_.Push(blocks_[c].key, c, blocks_[c].version, 2 * held_ + 1024,
+    const BeladyKey key{blocks_[c].next == SpilledFuture::kNoUse ? kBeladyNever : blocks_[c].next,
+                        blocks_[c].depth, blocks_[c].id};
+    const bool grave = GraveEntry(c);
+    state_[c].entered = grave;
+    order_.Push(key, grave ? c | kGrave : c, state_[c].version, 2 * (held_ + graves_) + 1024,
                 [&](const BeladyOrder::Entry& x) { return Current(x); });
   }
 
-  bool Current(const BeladyOrder::Entry& e) const {
-    const Block& blk = blocks_[e.slot];
-    return blk.live && blk.pins == 0 && blk.version == e.version;
+  // Whether entry e is the current one of a cached, unpinned block. A grave's entry is current
+  // once its cell has moved on (it is the grave's only entry); before, as any other. An entry of a
+  // grave-to-be dropped while the block is pinned is noted, for Unpin to push it again.
+  bool Current(const BeladyOrder::Entry& e) {
+    CellState& st = state_[e.slot & ~kGrave];
+    if ((e.slot & kGrave) == 0) return st.live && st.pins == 0 && st.version == e.version;
+    if (st.version != e.version) return true;
+    if (st.pins == 0) return true;
+    st.entered = false;
+    return false;
   }
 
   // The whole prefix of the block in cell c, from its cached ancestors' tokens.
   void PrefixOf(uint32_t c, std::vector<Token>* out) const {
-    out->resize((blocks_[c].key.depth + 1) * b_);
+    out->resize((blocks_[c].depth + uint64_t{1}) * b_);
     for (;;) {
       const Block& blk = blocks_[c];
       if (!blk.has_tokens) throw Error("belady: the eviction sink was set after blocks were held");
-      std::copy_n(&tokens_[c * b_], b_, out->begin() + blk.key.depth * b_);
-      if (blk.key.depth == 0) return;
+      std::copy_n(&tokens_[c * b_], b_, out->begin() + blk.depth * b_);
+      if (blk.depth == 0) return;
       c = blk.parent;
-      if (c == kNone || !blocks_[c].live) throw Error("belady: an evicted block's parent is not held");
+      if (c == kNone || !state_[c].live) throw Error("belady: an evicted block's parent is not held");
     }
   }
 
@@ -271,8 +334,15 @@ class SpilledBeladyIndex final : public Index {
   mutable const std::vector<SpilledFuture::Use>* uses_ = nullptr;
   mutable std::vector<uint32_t> cell_of_;  // by the future's slot: the cell, or kNone
   std::vector<Block> blocks_;              // by cell
+  std::vector<CellState> state_;           // by cell
   std::vector<uint32_t> free_;             // cells not live
   size_t held_ = 0;                        // cells live
+  size_t graves_ = 0;                      // blocks held without a cell
+  struct Dying {
+    uint32_t cell, version;
+    Tick at;
+  };
+  std::vector<Dying> dying_;  // cells of blocks used for the last time, at one request
   std::vector<Token> tokens_;  // b_ per cell, while an eviction sink listens
   uint64_t pinned_tokens_ = 0;
   std::vector<PinnedPath> pinned_;
