@@ -31,7 +31,7 @@ struct BeladyKey {
   }
 };
 
-// The order as two heaps with lazy deletion: blocks never used again, which go first, and the
+// The order as heaps with lazy deletion: blocks never used again, which go first, and the
 // others. Each entry packs its key into one 64-bit rank, the larger evicted first:
 //   - never used again: depth, then the id's complement (the smaller id first);
 //   - used again: next use, then depth. No id is needed: the blocks with next use t are blocks
@@ -41,30 +41,70 @@ struct BeladyKey {
 // index says so (the version unchanged, the block unpinned); other entries are skipped when they
 // surface, and dropped when a heap outgrows its limit. So every cached, unpinned block needs one
 // current entry, and an index need not push a key that did not change.
+//
+// Blocks never used again may also come as runs: blocks of one id at consecutive depths that
+// are held but kept nowhere else (always current, never pinned). One entry stands for the run,
+// ranked by its deepest block; popping it gives that block (slot kRun, the depth in the rank)
+// and leaves the rest of the run in the heap. An index that makes runs first pushes the blocks
+// of the request at hand as pending, to run them or flush them to the heap when it moves on.
 class BeladyOrder {
  public:
   struct Entry {
     uint64_t rank = 0;
-    uint32_t slot = 0, version = 0;
+    uint32_t slot = 0, version = 0;  // a run: slot kRun, version its shallowest depth
     bool operator==(const Entry&) const = default;
   };
+  static constexpr uint32_t kRun = uint32_t{1} << 31;
 
   // Adds the block in `slot` with `key` at `version`. When the heap it joins has grown past
-  // `limit` entries it first drops the ones that are not current(Entry) and the repeats.
-  // Throws Error when the next use, the depth or the id does not fit 32 bits.
+  // `limit` entries (runs aside) it first drops the ones that are not current(Entry) and the
+  // repeats. Throws Error when the next use, the depth or the id does not fit 32 bits.
   template <class Current>
   void Push(const BeladyKey& key, uint32_t slot, uint32_t version, size_t limit, const Current& current) {
+    if (slot == kRun) throw Error("belady: more than 2^31 blocks");
     const bool never = key.next == kBeladyNever;
     std::vector<Entry>& heap = never ? never_ : again_;
-    if (heap.size() >= limit) Compact(&heap, current);
-    heap.push_back({Rank(key, never), slot, version});
-    std::push_heap(heap.begin(), heap.end(), Less{});
+    if (heap.size() >= limit + (never ? runs_ : 0)) Compact(&heap, current);
+    PushTo(&heap, {Rank(key, never), slot, version});
+  }
+
+  // Adds a block never used again to the pending ones.
+  void PushPending(const BeladyKey& key, uint32_t slot, uint32_t version) {
+    PushTo(&pending_, {Rank(key, true), slot, version});
+  }
+
+  // Adds the run of blocks of `id` at depths low..high.
+  void PushRun(uint64_t id, uint64_t low, uint64_t high) {
+    PushTo(&never_, {Rank({kBeladyNever, high, id}, true), kRun, static_cast<uint32_t>(low)});
+    ++runs_;
+  }
+
+  // Moves the current pending entries to the heap.
+  template <class Current>
+  void FlushPending(const Current& current) {
+    for (const Entry& e : pending_) {
+      if (current(e)) PushTo(&never_, e);
+    }
+    pending_.clear();
   }
 
   // Removes and returns the first current entry in *out; false when there is none.
   template <class Current>
   bool Pop(const Current& current, Entry* out) {
-    return PopFrom(&never_, current, out) || PopFrom(&again_, current, out);
+    const bool pending = Clean(&pending_, current), never = Clean(&never_, current);
+    if (!pending && !never) return PopFrom(&again_, current, out);
+    if (!never || (pending && Less{}(never_.front(), pending_.front()))) return PopFrom(&pending_, current, out);
+    std::pop_heap(never_.begin(), never_.end(), Less{});
+    *out = never_.back();
+    never_.pop_back();
+    if (out->slot == kRun) {
+      if ((out->rank >> 32) > out->version) {
+        PushTo(&never_, {out->rank - (uint64_t{1} << 32), kRun, out->version});
+      } else {
+        --runs_;
+      }
+    }
+    return true;
   }
 
  private:
@@ -84,9 +124,24 @@ class BeladyOrder {
     }
   };
 
+  static void PushTo(std::vector<Entry>* heap, const Entry& e) {
+    heap->push_back(e);
+    std::push_heap(heap->begin(), heap->end(), Less{});
+  }
+
+  // Drops the entries at the front that are not current; whether one is left.
+  template <class Current>
+  static bool Clean(std::vector<Entry>* heap, const Current& current) {
+    while (!heap->empty() && heap->front().slot != kRun && !current(heap->front())) {
+      std::pop_heap(heap->begin(), heap->end(), Less{});
+      heap->pop_back();
+    }
+    return !heap->empty();
+  }
+
   template <class Current>
   static void Compact(std::vector<Entry>* heap, const Current& current) {
-    std::erase_if(*heap, [&](const Entry& x) { return !current(x); });
+    std::erase_if(*heap, [&](const Entry& x) { return x.slot != kRun && !current(x); });
     std::sort(heap->begin(), heap->end(), Less{});
     heap->erase(std::unique(heap->begin(), heap->end()), heap->end());
     std::make_heap(heap->begin(), heap->end(), Less{});
@@ -106,7 +161,8 @@ class BeladyOrder {
     return false;
   }
 
-  std::vector<Entry> never_, again_;
+  std::vector<Entry> never_, again_, pending_;
+  size_t runs_ = 0;  // runs in never_
 };
 
 }  // namespace kvsim

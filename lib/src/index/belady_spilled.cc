@@ -8,12 +8,13 @@
 // request. So it needs every request matched once, in order (a replay; kvsim serve takes the
 // in-memory future).
 //
-// A block used for the last time becomes a grave once its request is over, when nothing needs
+// A block past its last record becomes a grave once its request is over, when nothing needs
 // more of it than its place in the order: no eviction sink listens and the codec keeps every
-// token alike (the ledger then ignores writers). A grave gives its cell back, and its entry in the
-// order (never used again: depth and id) is all that is left of it; evicting it needs no cell.
-// So the cells hold the blocks still to be used (within the slots) and the current request's,
-// not the whole cache, which is mostly blocks never used again.
+// token alike (the ledger then ignores writers). A grave gives its cell back and joins a run in
+// the order (blocks of one id at consecutive depths, one entry for all); evicting it needs no
+// cell. So the cells hold the blocks still to be used (within the slots) and the current
+// request's, not the whole cache, which is mostly blocks never used again, and the order holds
+// about one entry per request for them, not one per block.
 //
 // A block's tokens are kept only while an eviction sink listens (the sink is told the evicted
 // block's whole prefix, which its cached ancestors give: belady evicts leaves only, so a cached
@@ -35,7 +36,6 @@ namespace {
 constexpr uint32_t kNone = UINT32_MAX;
 constexpr Tick kNotLoaded = UINT64_MAX;
 constexpr size_t kAhead = 8;  // cells prefetched ahead of their use
-constexpr uint32_t kGrave = uint32_t{1} << 31;  // an order entry's slot bit: a grave's entry
 
 class SpilledBeladyIndex final : public Index {
  public:
@@ -135,8 +135,7 @@ class SpilledBeladyIndex final : public Index {
     for (const uint32_t c : it->cells) {
       assert(state_[c].pins > 0 && "Unpin without a Pin");
       if (--state_[c].pins > 0) continue;
-      // A grave-to-be keeps the one entry it has unless a pop dropped it while pinned.
-      if (!GraveEntry(c) || !state_[c].entered) Push(c);
+      Push(c);
       pinned_tokens_ -= b_;
     }
     pinned_.erase(it);
@@ -148,14 +147,14 @@ class SpilledBeladyIndex final : public Index {
     Settle();
     BeladyOrder::Entry e;
     if (!order_.Pop([&](const BeladyOrder::Entry& x) { return Current(x); }, &e)) return false;
-    const uint32_t c = e.slot & ~kGrave;
-    if ((e.slot & kGrave) != 0 && state_[c].version != e.version) {
+    if (e.slot == BeladyOrder::kRun) {
       if (eviction_sink() != nullptr) throw Error("belady: the eviction sink was set after blocks were held");
       const uint64_t k = e.rank >> 32;  // a block never used again ranks by depth first
       ledger_->Evict(k * b_, (k + 1) * b_, Writer{});  // untiered: the writer does not count
       --graves_;
       return true;
     }
+    const uint32_t c = e.slot;
     const Block& blk = blocks_[c];
     const uint64_t k = blk.depth;
     ledger_->Evict(k * b_, (k + 1) * b_, blk.writer);
@@ -181,7 +180,6 @@ class SpilledBeladyIndex final : public Index {
     uint32_t version = 0;  // changed with the key and when the block goes (BeladyOrder)
     uint32_t pins = 0;
     bool live = false;
-    bool entered = false;  // a grave-to-be whose entry is in the order (not dropped while pinned)
   };
   struct PinnedPath {
     std::vector<Token> tokens;
@@ -226,7 +224,7 @@ class SpilledBeladyIndex final : public Index {
       free_.pop_back();
     } else {
       c = static_cast<uint32_t>(blocks_.size());
-      if (c >= kGrave) throw Error("belady: more than 2^31 blocks held at once");
+      if (c >= BeladyOrder::kRun) throw Error("belady: more than 2^31 blocks held at once");
       blocks_.emplace_back();
       state_.emplace_back();
     }
@@ -235,7 +233,7 @@ class SpilledBeladyIndex final : public Index {
     blk.slot = (*uses_)[k].slot();
     blk.parent = parent;
     CellState& st = state_[c];
-    st = CellState{st.version, 0, true, false};  // the cell's old entries stay stale
+    st = CellState{st.version, 0, true};  // the cell's old entries stay stale
     if (eviction_sink() != nullptr) {
       if (tokens_.size() < (c + 1) * b_) tokens_.resize((c + 1) * b_);
       std::copy(tokens.data() + k * b_, tokens.data() + (k + 1) * b_, tokens_.begin() + c * b_);
@@ -269,23 +267,40 @@ class SpilledBeladyIndex final : public Index {
       ++state_[c].version;
       if (state_[c].pins == 0) Push(c);
     }
-    if (u.last() && GraveEntry(c)) dying_.push_back({c, state_[c].version, loaded_at_});
+    if (u.last() && GraveEntry(c)) dying_.push_back({c, state_[c].version});
   }
 
-  // Blocks used for the last time at an earlier request than the loaded one become graves:
-  // their entries stay, their cells go. One still pinned keeps its cell.
+  // Once the loaded request is a new one: the blocks past their last record at the one before,
+  // unpinned, become graves (their cells go, runs of them join the order), and the pending
+  // entries of the others join the order.
   void Settle() {
-    if (dying_.empty() || dying_.front().at == loaded_at_) return;
+    if (settled_at_ == loaded_at_) return;
+    settled_at_ = loaded_at_;
+    Run run;
     for (const Dying& d : dying_) {
       const CellState& st = state_[d.cell];
-      if (!st.live || st.version != d.version || st.pins > 0 || !st.entered) continue;
+      if (!st.live || st.version != d.version || st.pins > 0) continue;
+      const Block& blk = blocks_[d.cell];
+      if (run.size > 0 && (blk.id != run.id || blk.depth != run.low + run.size)) AddRun(&run);
+      if (run.size == 0) run = Run{blk.id, blk.depth, 0};
+      ++run.size;
       Free(d.cell);
       ++graves_;
     }
+    AddRun(&run);
     dying_.clear();
+    order_.FlushPending([&](const BeladyOrder::Entry& x) { return Current(x); });
   }
 
-  // The block in cell c is never used again and will be a grave: its entry is marked so.
+  struct Run {
+    uint32_t id = 0, low = 0, size = 0;
+  };
+  void AddRun(Run* run) {
+    if (run->size > 0) order_.PushRun(run->id, run->low, run->low + run->size - 1);
+    run->size = 0;
+  }
+
+  // The block in cell c is never used again and will be a grave when its last record is past.
   bool GraveEntry(uint32_t c) const {
     return blocks_[c].next == SpilledFuture::kNoUse && eviction_sink() == nullptr &&
            !ledger_->cost().hot.tiered();
@@ -294,22 +309,17 @@ class SpilledBeladyIndex final : public Index {
   void Push(uint32_t c) {
     const BeladyKey key{blocks_[c].next == SpilledFuture::kNoUse ? kBeladyNever : blocks_[c].next,
                         blocks_[c].depth, blocks_[c].id};
-    const bool grave = GraveEntry(c);
-    state_[c].entered = grave;
-    order_.Push(key, grave ? c | kGrave : c, state_[c].version, 2 * (held_ + graves_) + 1024,
+    if (GraveEntry(c)) {
+      order_.PushPending(key, c, state_[c].version);
+      return;
+    }
+    order_.Push(key, c, state_[c].version, 2 * held_ + 1024,
                 [&](const BeladyOrder::Entry& x) { return Current(x); });
   }
 
-  // Whether entry e is the current one of a cached, unpinned block. A grave's entry is current
-  // once its cell has moved on (it is the grave's only entry); before, as any other. An entry of a
-  // grave-to-be dropped while the block is pinned is noted, for Unpin to push it again.
-  bool Current(const BeladyOrder::Entry& e) {
-    CellState& st = state_[e.slot & ~kGrave];
-    if ((e.slot & kGrave) == 0) return st.live && st.pins == 0 && st.version == e.version;
-    if (st.version != e.version) return true;
-    if (st.pins == 0) return true;
-    st.entered = false;
-    return false;
+  bool Current(const BeladyOrder::Entry& e) const {
+    const CellState& st = state_[e.slot];
+    return st.live && st.pins == 0 && st.version == e.version;
   }
 
   // The whole prefix of the block in cell c, from its cached ancestors' tokens.
@@ -340,9 +350,9 @@ class SpilledBeladyIndex final : public Index {
   size_t graves_ = 0;                      // blocks held without a cell
   struct Dying {
     uint32_t cell, version;
-    Tick at;
   };
-  std::vector<Dying> dying_;  // cells of blocks used for the last time, at one request
+  std::vector<Dying> dying_;  // cells of blocks past their last record at the loaded request
+  Tick settled_at_ = kNotLoaded;
   std::vector<Token> tokens_;  // b_ per cell, while an eviction sink listens
   uint64_t pinned_tokens_ = 0;
   std::vector<PinnedPath> pinned_;
