@@ -64,7 +64,8 @@ class BeladyOrder {
     if (slot == kRun) throw Error("belady: more than 2^31 blocks");
     const bool never = key.next == kBeladyNever;
     std::vector<Entry>& heap = never ? never_ : again_;
-    if (heap.size() >= limit + (never ? runs_ : 0)) Compact(&heap, current);
+    const size_t room = limit + (never ? runs_ : 0);
+    if (heap.size() >= room) Compact(&heap, room, current);
     PushTo(&heap, {Rank(key, never), slot, version});
   }
 
@@ -139,11 +140,15 @@ class BeladyOrder {
     return !heap->empty();
   }
 
+  // Drops the entries that are not current, in linear time; the repeats (a block pushed again
+  // while its entry stood, as Unpin does) only when they keep the heap above half its limit.
   template <class Current>
-  static void Compact(std::vector<Entry>* heap, const Current& current) {
+  static void Compact(std::vector<Entry>* heap, size_t limit, const Current& current) {
     std::erase_if(*heap, [&](const Entry& x) { return x.slot != kRun && !current(x); });
-    std::sort(heap->begin(), heap->end(), Less{});
-    heap->erase(std::unique(heap->begin(), heap->end()), heap->end());
+    if (2 * heap->size() >= limit) {
+      std::sort(heap->begin(), heap->end(), Less{});
+      heap->erase(std::unique(heap->begin(), heap->end()), heap->end());
+    }
     std::make_heap(heap->begin(), heap->end(), Less{});
   }
 
