@@ -151,7 +151,6 @@ class SpilledBeladyIndex final : public Index {
       if (eviction_sink() != nullptr) throw Error("belady: the eviction sink was set after blocks were held");
       const uint64_t k = e.rank >> 32;  // a block never used again ranks by depth first
       ledger_->Evict(k * b_, (k + 1) * b_, Writer{});  // untiered: the writer does not count
-      --graves_;
       return true;
     }
     const uint32_t c = e.slot;
@@ -267,7 +266,7 @@ class SpilledBeladyIndex final : public Index {
       ++state_[c].version;
       if (state_[c].pins == 0) Push(c);
     }
-    if (u.last() && GraveEntry(c)) dying_.push_back({c, state_[c].version});
+    if (u.last() && GraveToBe(c)) dying_.push_back({c, state_[c].version});
   }
 
   // Once the loaded request is a new one: the blocks past their last record at the one before,
@@ -285,7 +284,6 @@ class SpilledBeladyIndex final : public Index {
       if (run.size == 0) run = Run{blk.id, blk.depth, 0};
       ++run.size;
       Free(d.cell);
-      ++graves_;
     }
     AddRun(&run);
     dying_.clear();
@@ -301,7 +299,7 @@ class SpilledBeladyIndex final : public Index {
   }
 
   // The block in cell c is never used again and will be a grave when its last record is past.
-  bool GraveEntry(uint32_t c) const {
+  bool GraveToBe(uint32_t c) const {
     return blocks_[c].next == SpilledFuture::kNoUse && eviction_sink() == nullptr &&
            !ledger_->cost().hot.tiered();
   }
@@ -309,7 +307,7 @@ class SpilledBeladyIndex final : public Index {
   void Push(uint32_t c) {
     const BeladyKey key{blocks_[c].next == SpilledFuture::kNoUse ? kBeladyNever : blocks_[c].next,
                         blocks_[c].depth, blocks_[c].id};
-    if (GraveEntry(c)) {
+    if (GraveToBe(c)) {
       order_.PushPending(key, c, state_[c].version);
       return;
     }
@@ -347,7 +345,6 @@ class SpilledBeladyIndex final : public Index {
   std::vector<CellState> state_;           // by cell
   std::vector<uint32_t> free_;             // cells not live
   size_t held_ = 0;                        // cells live
-  size_t graves_ = 0;                      // blocks held without a cell
   struct Dying {
     uint32_t cell, version;
   };
